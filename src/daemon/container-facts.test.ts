@@ -59,10 +59,26 @@ describe('ContainerFacts', () => {
     assert.equal(actionFor(event('container', 'exec_start')), 'ignore');
   });
 
+  it('announces no change before the first full listing', async () => {
+    const source = new ManualSource();
+    let changes = 0;
+    const facts = new ContainerFacts(source, () => changes++, assert.ifError);
+    source.world.set('a', container('a', '10.0.0.2'));
+    facts.handle({ type: 'container', action: 'start', containerId: 'a' });
+    await source.releaseAll();
+    assert.equal(changes, 0);
+    assert.equal(facts.ready, false);
+    await facts.resync();
+    assert.equal(changes, 1);
+    assert.equal(facts.ready, true);
+  });
+
   it('learns a started container once its inspect returns', async () => {
     const source = new ManualSource();
     let changes = 0;
     const facts = new ContainerFacts(source, () => changes++, assert.ifError);
+    await facts.resync();
+    changes = 0;
     source.world.set('a', container('a', '10.0.0.2'));
     facts.handle({ type: 'container', action: 'start', containerId: 'a' });
     assert.deepEqual(ids(facts), []);

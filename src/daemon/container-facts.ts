@@ -46,6 +46,7 @@ export class ContainerFacts {
   readonly #facts = new Map<string, ContainerInfo>();
   readonly #touched = new Map<string, number>();
   #clock = 0;
+  #ready = false;
 
   constructor(
     source: FactSource,
@@ -55,6 +56,14 @@ export class ContainerFacts {
     this.#source = source;
     this.#onChange = onChange;
     this.#onError = onError;
+  }
+
+  /**
+   * False until the first full listing has arrived. Until then the picture is partial, and
+   * converging on it would strip the rules of containers that are running but not yet listed.
+   */
+  get ready(): boolean {
+    return this.#ready;
   }
 
   snapshot(): readonly ContainerInfo[] {
@@ -78,6 +87,7 @@ export class ContainerFacts {
     for (const id of [...this.#facts.keys()]) {
       if (!listedIds.has(id) && !this.#changedSince(id, startedAt)) this.#facts.delete(id);
     }
+    this.#ready = true;
     this.#onChange();
   }
 
@@ -93,7 +103,7 @@ export class ContainerFacts {
 
   #forget(id: string): void {
     this.#touch(id);
-    if (this.#facts.delete(id)) this.#onChange();
+    if (this.#facts.delete(id)) this.#changed();
   }
 
   async #refresh(id: string): Promise<void> {
@@ -108,6 +118,10 @@ export class ContainerFacts {
     if (this.#touched.get(id) !== stamp) return;
     if (info !== undefined && isLive(info)) this.#facts.set(id, info);
     else this.#facts.delete(id);
-    this.#onChange();
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#ready) this.#onChange();
   }
 }
