@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   // Resolving label references against what Docker reports.
   'ERR_RESOLVE_NETWORK',
   'ERR_RESOLVE_CONTAINER',
+  'ERR_RESOLVE_CHAIN',
   'WARN_HOST_NETWORK',
   // nftables.
   'ERR_NFT_UNAVAILABLE',
