@@ -55,7 +55,7 @@ export interface MapSpec {
   readonly misplaced?: Readonly<Record<string, string>>;
 }
 
-/** Reads a map's fields by name; reports unknown, non-scalar and merge keys. */
+/** Reads a map's fields by name; reports unknown and non-scalar keys. */
 export function readFields(ctx: ReadContext, map: YAMLMap, spec: MapSpec): Map<string, MapField> {
   const fields = new Map<string, MapField>();
   for (const pair of map.items) {
@@ -86,19 +86,17 @@ export function readFields(ctx: ReadContext, map: YAMLMap, spec: MapSpec): Map<s
 
 function keyName(key: Node | null): string | undefined {
   if (!isScalar(key)) return undefined;
-  if (typeof key.value === 'symbol') return undefined;
   return scalarText(key);
 }
 
 function badKeyMessage(key: Node | null): string {
-  if (isScalar(key) && typeof key.value === 'symbol') {
-    return 'merge keys ("<<") are not supported inside whalewall.rules; write the fields out';
-  }
   return `a key must be a plain name, got ${describeNode(key)}`;
 }
 
 function unknownKeyMessage(name: string, spec: MapSpec): string {
   const where = spec.path === '' ? 'at the top level' : `in ${spec.path}`;
+  if (name === '<<')
+    return 'merge keys ("<<") are not supported inside whalewall.rules; write the fields out';
   const advice = spec.misplaced?.[name];
   if (advice !== undefined) return `unknown key ${JSON.stringify(name)} ${where}: ${advice}`;
   const suggestion = suggestKey(name, spec.known);
