@@ -1,0 +1,147 @@
+/**
+ * System call numbers for the calls the sandbox names, per architecture. x86_64 numbers come from
+ * the kernel's arch/x86/entry/syscalls/syscall_64.tbl; aarch64 uses the kernel's generic table
+ * (include/uapi/asm-generic/unistd.h). A call missing for an architecture does not exist there
+ * (arm64 never had the legacy path calls such as `open` or `stat`).
+ */
+
+export type Architecture = 'x86_64' | 'aarch64';
+
+type SyscallNumbers = Readonly<Partial<Record<Architecture, number>>>;
+
+export const SYSCALL_NUMBERS = {
+  brk: { x86_64: 12, aarch64: 214 },
+  mmap: { x86_64: 9, aarch64: 222 },
+  munmap: { x86_64: 11, aarch64: 215 },
+  mprotect: { x86_64: 10, aarch64: 226 },
+  mremap: { x86_64: 25, aarch64: 216 },
+  madvise: { x86_64: 28, aarch64: 233 },
+  futex: { x86_64: 202, aarch64: 98 },
+  set_robust_list: { x86_64: 273, aarch64: 99 },
+  rseq: { x86_64: 334, aarch64: 293 },
+  set_tid_address: { x86_64: 218, aarch64: 96 },
+  gettid: { x86_64: 186, aarch64: 178 },
+  exit: { x86_64: 60, aarch64: 93 },
+  exit_group: { x86_64: 231, aarch64: 94 },
+  sched_yield: { x86_64: 24, aarch64: 124 },
+  sched_getaffinity: { x86_64: 204, aarch64: 123 },
+  sched_getparam: { x86_64: 143, aarch64: 121 },
+  sched_getscheduler: { x86_64: 145, aarch64: 120 },
+  tgkill: { x86_64: 234, aarch64: 131 },
+  rt_sigaction: { x86_64: 13, aarch64: 134 },
+  rt_sigprocmask: { x86_64: 14, aarch64: 135 },
+  rt_sigreturn: { x86_64: 15, aarch64: 139 },
+  sigaltstack: { x86_64: 131, aarch64: 132 },
+  restart_syscall: { x86_64: 219, aarch64: 128 },
+  getpid: { x86_64: 39, aarch64: 172 },
+  getuid: { x86_64: 102, aarch64: 174 },
+  geteuid: { x86_64: 107, aarch64: 175 },
+  getgid: { x86_64: 104, aarch64: 176 },
+  getegid: { x86_64: 108, aarch64: 177 },
+  capget: { x86_64: 125, aarch64: 90 },
+  clock_gettime: { x86_64: 228, aarch64: 113 },
+  clock_getres: { x86_64: 229, aarch64: 114 },
+  clock_nanosleep: { x86_64: 230, aarch64: 115 },
+  nanosleep: { x86_64: 35, aarch64: 101 },
+  gettimeofday: { x86_64: 96, aarch64: 169 },
+  epoll_create1: { x86_64: 291, aarch64: 20 },
+  epoll_ctl: { x86_64: 233, aarch64: 21 },
+  epoll_pwait: { x86_64: 281, aarch64: 22 },
+  epoll_pwait2: { x86_64: 441, aarch64: 441 },
+  epoll_wait: { x86_64: 232 },
+  eventfd2: { x86_64: 290, aarch64: 19 },
+  pipe2: { x86_64: 293, aarch64: 59 },
+  ppoll: { x86_64: 271, aarch64: 73 },
+  pselect6: { x86_64: 270, aarch64: 72 },
+  poll: { x86_64: 7 },
+  read: { x86_64: 0, aarch64: 63 },
+  write: { x86_64: 1, aarch64: 64 },
+  readv: { x86_64: 19, aarch64: 65 },
+  writev: { x86_64: 20, aarch64: 66 },
+  pread64: { x86_64: 17, aarch64: 67 },
+  pwrite64: { x86_64: 18, aarch64: 68 },
+  preadv: { x86_64: 295, aarch64: 69 },
+  pwritev: { x86_64: 296, aarch64: 70 },
+  openat: { x86_64: 257, aarch64: 56 },
+  open: { x86_64: 2 },
+  close: { x86_64: 3, aarch64: 57 },
+  lseek: { x86_64: 8, aarch64: 62 },
+  fstat: { x86_64: 5, aarch64: 80 },
+  newfstatat: { x86_64: 262, aarch64: 79 },
+  statx: { x86_64: 332, aarch64: 291 },
+  stat: { x86_64: 4 },
+  lstat: { x86_64: 6 },
+  access: { x86_64: 21 },
+  faccessat: { x86_64: 269, aarch64: 48 },
+  faccessat2: { x86_64: 439, aarch64: 439 },
+  readlink: { x86_64: 89 },
+  readlinkat: { x86_64: 267, aarch64: 78 },
+  getdents64: { x86_64: 217, aarch64: 61 },
+  fcntl: { x86_64: 72, aarch64: 25 },
+  flock: { x86_64: 73, aarch64: 32 },
+  fsync: { x86_64: 74, aarch64: 82 },
+  fdatasync: { x86_64: 75, aarch64: 83 },
+  ftruncate: { x86_64: 77, aarch64: 46 },
+  unlink: { x86_64: 87 },
+  unlinkat: { x86_64: 263, aarch64: 35 },
+  mkdir: { x86_64: 83 },
+  mkdirat: { x86_64: 258, aarch64: 34 },
+  rename: { x86_64: 82 },
+  renameat: { x86_64: 264, aarch64: 38 },
+  renameat2: { x86_64: 316, aarch64: 276 },
+  fchmod: { x86_64: 91, aarch64: 52 },
+  fchown: { x86_64: 93, aarch64: 55 },
+  getcwd: { x86_64: 79, aarch64: 17 },
+  statfs: { x86_64: 137, aarch64: 43 },
+  fstatfs: { x86_64: 138, aarch64: 44 },
+  dup: { x86_64: 32, aarch64: 23 },
+  dup2: { x86_64: 33 },
+  dup3: { x86_64: 292, aarch64: 24 },
+  socket: { x86_64: 41, aarch64: 198 },
+  connect: { x86_64: 42, aarch64: 203 },
+  bind: { x86_64: 49, aarch64: 200 },
+  getsockname: { x86_64: 51, aarch64: 204 },
+  getpeername: { x86_64: 52, aarch64: 205 },
+  getsockopt: { x86_64: 55, aarch64: 209 },
+  setsockopt: { x86_64: 54, aarch64: 208 },
+  sendto: { x86_64: 44, aarch64: 206 },
+  recvfrom: { x86_64: 45, aarch64: 207 },
+  sendmsg: { x86_64: 46, aarch64: 211 },
+  recvmsg: { x86_64: 47, aarch64: 212 },
+  sendmmsg: { x86_64: 307, aarch64: 269 },
+  recvmmsg: { x86_64: 299, aarch64: 243 },
+  shutdown: { x86_64: 48, aarch64: 210 },
+  uname: { x86_64: 63, aarch64: 160 },
+  sysinfo: { x86_64: 99, aarch64: 179 },
+  getrandom: { x86_64: 318, aarch64: 278 },
+  getrusage: { x86_64: 98, aarch64: 165 },
+  prlimit64: { x86_64: 302, aarch64: 261 },
+  clone: { x86_64: 56, aarch64: 220 },
+  clone3: { x86_64: 435, aarch64: 435 },
+  ioctl: { x86_64: 16, aarch64: 29 },
+  prctl: { x86_64: 157, aarch64: 167 },
+  execve: { x86_64: 59, aarch64: 221 },
+  execveat: { x86_64: 322, aarch64: 281 },
+  io_uring_setup: { x86_64: 425, aarch64: 425 },
+  io_uring_enter: { x86_64: 426, aarch64: 426 },
+  io_uring_register: { x86_64: 427, aarch64: 427 },
+  seccomp: { x86_64: 317, aarch64: 277 },
+  landlock_create_ruleset: { x86_64: 444, aarch64: 444 },
+  landlock_add_rule: { x86_64: 445, aarch64: 445 },
+  landlock_restrict_self: { x86_64: 446, aarch64: 446 },
+} as const satisfies Record<string, SyscallNumbers>;
+
+export type SyscallName = keyof typeof SYSCALL_NUMBERS;
+
+/** The number of a call on an architecture, or undefined when the call does not exist there. */
+export function syscallNumber(name: SyscallName, arch: Architecture): number | undefined {
+  const numbers: SyscallNumbers = SYSCALL_NUMBERS[name];
+  return numbers[arch];
+}
+
+/** The architecture this process runs on, or undefined when the sandbox has no table for it. */
+export function currentArchitecture(): Architecture | undefined {
+  if (process.arch === 'x64') return 'x86_64';
+  if (process.arch === 'arm64') return 'aarch64';
+  return undefined;
+}
