@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'ERR_COMPOSE_FILE',
   'WARN_LINT_CONTAINER',
   'WARN_LINT_NETWORK',
+  'WARN_LINT_LABEL_NAME',
+  'WARN_LINT_RULES_IGNORED',
   // Resolving label references against what Docker reports.
   'ERR_RESOLVE_NETWORK',
   'ERR_RESOLVE_CONTAINER',
