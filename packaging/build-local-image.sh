@@ -43,6 +43,11 @@ make_base() {
   mkdir -p "$WORK/rootfs/usr/local/lib/node_modules"
   cp -a "$NPM_DIR" "$WORK/rootfs/usr/local/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$WORK/rootfs/usr/local/bin/npm"
+  # Trust what this host trusts: where the registry is reached through a TLS-inspecting proxy,
+  # its certificate authority is in the host's bundle and nowhere in a fresh Debian.
+  cp /etc/ssl/certs/ca-certificates.crt "$WORK/rootfs/etc/ssl/certs/ca-certificates.crt"
+  mkdir -p "$WORK/rootfs/usr/local/etc"
+  printf 'cafile=/etc/ssl/certs/ca-certificates.crt\n' >"$WORK/rootfs/usr/local/etc/npmrc"
   rm -rf "$WORK/rootfs/var/lib/apt/lists/"* "$WORK/rootfs/var/cache/apt/"*.bin
   tar -C "$WORK/rootfs" -c . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

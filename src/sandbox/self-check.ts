@@ -96,7 +96,7 @@ export async function runSelfCheck(dataDir: string): Promise<SelfCheckReport> {
  * The report path must lie inside the data directory: nothing else is writable.
  */
 export async function runSelfCheckIfRequested(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   dataDir: string,
 ): Promise<SelfCheckReport | undefined> {
   const reportPath = env[SELF_CHECK_ENV];
