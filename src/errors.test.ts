@@ -5,7 +5,7 @@ import { ERROR_CODES } from './errors.ts';
 
 function documentedCodes(): string[] {
   const text = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
-  return [...text.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1] ?? '');
+  return [...text.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map((m) => m[1] ?? '');
 }
 
 describe('error codes', () => {
