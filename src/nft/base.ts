@@ -21,6 +21,37 @@ function dispatch(family: 'ip' | 'ip6', field: 'saddr' | 'daddr'): unknown {
   return { vmap: { key, data: `@${mapName(family)}` } };
 }
 
+/**
+ * Allowed before any container chain. IPv6 neighbour discovery: without it a container's chain,
+ * which judges everything the container sends, would drop its neighbour advertisements and IPv6
+ * would stop working on the bridge (IPv4's ARP never reaches IP hooks). ICMP errors that conntrack
+ * relates to an existing connection (port unreachable, packet too big): that connection was
+ * allowed, and dropping them breaks path MTU discovery.
+ */
+function exemptions(): unknown[][] {
+  const icmpv6Type = { payload: { protocol: 'icmpv6', field: 'type' } };
+  const ndp = [
+    'nd-router-solicit',
+    'nd-router-advert',
+    'nd-neighbor-solicit',
+    'nd-neighbor-advert',
+  ];
+  return [
+    [{ match: { op: '==', left: icmpv6Type, right: { set: ndp } } }, { accept: null }],
+    [
+      { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'related' } },
+      {
+        match: {
+          op: '==',
+          left: { meta: { key: 'l4proto' } },
+          right: { set: ['icmp', 'ipv6-icmp'] },
+        },
+      },
+      { accept: null },
+    ],
+  ];
+}
+
 function baseRules(chain: (typeof BASE_CHAINS)[number]): unknown[] {
   // Source first: a managed sender's chain judges everything it sends (reference §0).
   const lookups = [
@@ -29,7 +60,8 @@ function baseRules(chain: (typeof BASE_CHAINS)[number]): unknown[] {
     dispatch('ip', 'daddr'),
     dispatch('ip6', 'daddr'),
   ];
-  const exprs: unknown[][] = chain === 'output' ? [[{ jump: { target: LOCALHOST_CHAIN } }]] : [];
+  const exprs: unknown[][] = exemptions();
+  if (chain === 'output') exprs.push([{ jump: { target: LOCALHOST_CHAIN } }]);
   exprs.push(...lookups.map((e) => [e]));
   return exprs.map((expr) => ({ add: { rule: { ...IN_TABLE, chain, expr } } }));
 }

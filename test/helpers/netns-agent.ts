@@ -23,7 +23,15 @@ interface Command {
   readonly timeoutMs?: number;
 }
 
-type Outcome = 'replied' | 'connected' | 'refused' | 'timeout';
+type Outcome = 'replied' | 'connected' | 'refused' | 'timeout' | 'unreachable';
+function outcomeOf(err: NodeJS.ErrnoException): Outcome {
+  if (err.code === 'ECONNREFUSED') return 'refused';
+  if (err.code === 'ENETUNREACH' || err.code === 'EHOSTUNREACH' || err.code === 'EINVAL') {
+    return 'unreachable';
+  }
+  return 'timeout';
+}
+
 const servers: { close: () => void }[] = [];
 
 function listenTcp(c: Command): Promise<void> {
@@ -39,7 +47,11 @@ function listenTcp(c: Command): Promise<void> {
 }
 
 function listenUdp(c: Command): Promise<void> {
-  const sock = dgram.createSocket({ type: c.host.includes(':') ? 'udp6' : 'udp4', ipv6Only: true });
+  const v6 = c.host.includes(':');
+  const sock = dgram.createSocket({
+    type: v6 ? 'udp6' : 'udp4',
+    ...(v6 ? { ipv6Only: true } : {}),
+  });
   sock.on('message', (msg, from) => {
     sock.send(msg, from.port, from.address);
   });
@@ -75,7 +87,7 @@ function probeTcp(c: Command): Promise<Outcome> {
       done('replied');
     });
     sock.on('error', (err: NodeJS.ErrnoException) => {
-      done(err.code === 'ECONNREFUSED' ? 'refused' : 'timeout');
+      done(outcomeOf(err));
     });
   });
 }
@@ -95,7 +107,7 @@ function probeUdp(c: Command): Promise<Outcome> {
       done('replied');
     });
     sock.on('error', (err: NodeJS.ErrnoException) => {
-      done(err.code === 'ECONNREFUSED' ? 'refused' : 'timeout');
+      done(outcomeOf(err));
     });
     sock.bind(
       { port: c.srcPort ?? 0, ...(c.srcAddr === undefined ? {} : { address: c.srcAddr }) },

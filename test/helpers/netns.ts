@@ -13,6 +13,7 @@ import koffi from 'koffi';
 
 const CLONE_NEWNET = 0x40000000;
 const COMMAND_TIMEOUT_MS = 10_000;
+const AGENT_DEADLINE_MS = 15_000;
 
 /** Runs `ip netns exec <ns> <argv>` (or argv in the current namespace when ns is undefined). */
 export function run(ns: string | undefined, argv: readonly string[]): string {
@@ -96,7 +97,7 @@ export function enterNetns(name: string): void {
   if (now !== `net:[${statSync(path).ino}]`) throw new Error(`still outside ${name} (${now})`);
 }
 
-export type ProbeOutcome = 'replied' | 'connected' | 'refused' | 'timeout';
+export type ProbeOutcome = 'replied' | 'connected' | 'refused' | 'timeout' | 'unreachable';
 
 export interface ProbeSpec {
   readonly proto: 'tcp' | 'udp';
@@ -117,8 +118,10 @@ export class NetnsAgent {
   constructor(ns: string) {
     const script = new URL('./netns-agent.ts', import.meta.url).pathname;
     this.#child = spawn('ip', ['netns', 'exec', ns, process.execPath, script]);
+    let stderr = '';
+    this.#child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = createInterface({ input: this.#child.stdout });
-    this.ready = new Promise((resolve) => {
+    this.ready = new Promise((resolve, reject) => {
       lines.on('line', (line) => {
         const answer = JSON.parse(line) as Record<string, unknown>;
         if (answer.ready === true) resolve();
@@ -126,7 +129,14 @@ export class NetnsAgent {
         this.#waiting.get(id)?.(answer);
         this.#waiting.delete(id);
       });
+      this.#child.on('exit', (code) => {
+        const error = `agent in ${ns} exited (${String(code)}): ${stderr.trim()}`;
+        reject(new Error(error));
+        for (const answer of this.#waiting.values()) answer({ error });
+        this.#waiting.clear();
+      });
     });
+    this.ready.catch(() => undefined);
   }
 
   async #send(command: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -134,6 +144,10 @@ export class NetnsAgent {
     const id = this.#next++;
     const answer = new Promise<Record<string, unknown>>((resolve) => {
       this.#waiting.set(id, resolve);
+      const deadline = setTimeout(() => {
+        resolve({ error: `no answer within ${AGENT_DEADLINE_MS} ms` });
+      }, AGENT_DEADLINE_MS);
+      deadline.unref();
     });
     this.#child.stdin.write(`${JSON.stringify({ id, ...command })}\n`);
     return answer;
