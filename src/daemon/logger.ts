@@ -48,6 +48,8 @@ export function createLogger(options: LoggerOptions): LogSink {
 }
 
 /** Field set that names a container in every log line about it. */
-export function containerFields(id: string, name: string): Record<string, string> {
-  return { 'container.id': id.slice(0, 12), 'container.name': name };
+export function containerFields(id: string, name?: string): Record<string, string> {
+  const fields: Record<string, string> = { 'container.id': id.slice(0, 12) };
+  if (name !== undefined && name !== '') fields['container.name'] = name;
+  return fields;
 }

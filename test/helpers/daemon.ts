@@ -51,7 +51,11 @@ function readLogs(file: string): LogLine[] {
 
 function waitExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
 }
 
 export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle> {
@@ -63,7 +67,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = waitExit(child);
   const pid = child.pid ?? -1;
 
