@@ -91,9 +91,9 @@ export class Transport {
       path: spec.path,
       agent: this.#agent,
       signal,
-      headers: { Host: 'docker' },
+      // Over TCP the Host header stays the real host: TLS checks the certificate against it.
       ...(endpoint.kind === 'unix'
-        ? { socketPath: endpoint.socketPath }
+        ? { socketPath: endpoint.socketPath, headers: { Host: 'docker' } }
         : { host: endpoint.host, port: endpoint.port }),
     };
     const send =
