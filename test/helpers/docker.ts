@@ -55,7 +55,7 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | false>,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   opts: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
