@@ -18,6 +18,8 @@ export class FakeEngine {
   readonly socketPath: string;
   apiVersion = '1.41';
   stall = false;
+  /** End each event stream right after its head, like a proxy that drops idle connections. */
+  dropStreams = false;
   readonly containers = new Map<string, unknown>();
   /** Every path requested, in order. */
   readonly requests: string[] = [];
@@ -97,6 +99,10 @@ export class FakeEngine {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
     for (const line of this.replay) res.write(line);
+    if (this.dropStreams) {
+      res.end();
+      return;
+    }
     this.#streams.add(res);
     res.on('close', () => this.#streams.delete(res));
   }

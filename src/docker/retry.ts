@@ -1,7 +1,7 @@
 /**
  * How long to wait between attempts to reach Docker, and when to give up. Backoff doubles from
  * `initialMs` to `maxMs`; the budget counts from the start of an outage (the first failure, or
- * the end of a stream) and a successful subscription resets both.
+ * the end of a stream) and ends with a successful subscription.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WhalewallError } from '../errors.ts';
@@ -24,15 +24,19 @@ export class RetryClock {
     this.#delay = opts.initialMs;
   }
 
-  /** Docker answered: the next outage starts afresh. */
-  reset(): void {
-    this.#delay = this.#opts.initialMs;
+  /** A subscription succeeded: the outage, if any, is over. */
+  connected(): void {
     this.#outageStart = undefined;
   }
 
-  /** The connection was lost: the budget starts counting now, unless it already is. */
-  startOutage(): void {
+  /**
+   * The stream ended after `livedMs`: the budget starts counting now. The delay starts again
+   * from the shortest only after a stream that lived longer than the longest delay, so an engine
+   * that accepts and drops the stream at once is not hammered.
+   */
+  disconnected(livedMs: number): void {
     this.#outageStart ??= Date.now();
+    if (livedMs > this.#opts.maxMs) this.#delay = this.#opts.initialMs;
   }
 
   /**
@@ -40,8 +44,8 @@ export class RetryClock {
    * once the outage has used up the budget; rejects with the abort reason when `signal` fires.
    */
   async wait(lastError: unknown, url: string, signal: AbortSignal): Promise<void> {
-    this.startOutage();
-    const elapsed = Date.now() - (this.#outageStart ?? Date.now());
+    const start = (this.#outageStart ??= Date.now());
+    const elapsed = Date.now() - start;
     const left = this.#opts.budgetMs - elapsed;
     if (left <= 0) {
       const message = `Docker at ${url} stayed unreachable for more than ${this.#opts.budgetMs} ms`;

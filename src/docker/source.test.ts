@@ -125,6 +125,19 @@ describe('DockerSource.watch against a fake engine', () => {
     quick.close();
   });
 
+  it('backs off when the engine keeps ending the stream at once', async () => {
+    engine.dropStreams = true;
+    const watch = collect(source, stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    stop.abort();
+    await watch.done;
+
+    // Delays of 20, 40, 80, 160, 200 ms: about five subscriptions, not hundreds.
+    const subscriptions = engine.eventRequests.length;
+    assert.ok(subscriptions >= 3 && subscriptions <= 8, `${subscriptions} subscriptions`);
+    assert.equal(watch.seen.filter((s) => s === 'resync').length, subscriptions);
+  });
+
   it('ends quietly when aborted while the engine is away', async () => {
     const watch = collect(source, stop.signal);
     await until('the subscription', () => engine.openStreams === 1);

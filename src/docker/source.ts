@@ -75,12 +75,14 @@ async function* watchDocker(
       await waitOrStop(retry, stream, client.url, signal);
       continue;
     }
-    retry.reset();
+    retry.connected();
+    const since = Date.now();
     yield { kind: 'resync' };
     for await (const event of readEvents(stream)) {
       if (cursor.accept(event)) yield { kind: 'event', event };
     }
-    retry.startOutage();
+    retry.disconnected(Date.now() - since);
+    await waitOrStop(retry, new Error('the event stream ended'), client.url, signal);
   }
 }
 
