@@ -57,7 +57,8 @@ function openDatabase(dataDir: string, file: string, readOnly: boolean): Databas
 }
 
 function configure(db: DatabaseSync, readOnly: boolean): void {
-  db.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL');
+  // temp_store = MEMORY: under the sandbox SQLite may not create temporary files in /tmp.
+  db.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY');
   if (readOnly) {
     if (checkVersion(db) < MIGRATIONS.length) {
       throw new WhalewallError('ERR_STATE', 'the state database is older than this whalewall');
