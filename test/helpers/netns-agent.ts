@@ -2,7 +2,8 @@
  * A small agent run inside a network namespace (`ip netns exec NS node netns-agent.ts`). It reads
  * one JSON command per stdin line and answers one JSON line with the same `id`:
  *
- * - `{op: 'listen', proto, host, port}` starts an echo server (TCP echoes bytes, UDP datagrams);
+ * - `{op: 'listen', proto, host, port}` starts an echo server (TCP greets with `ok <port>` and
+ *   echoes bytes; UDP echoes datagrams);
  * - `{op: 'probe', proto, host, port, srcAddr?, srcPort?, timeoutMs}` sends `ping` and reports
  *   `replied`, `connected` (TCP opened, no echo), `refused` or `timeout`.
  *
@@ -35,8 +36,11 @@ function outcomeOf(err: NodeJS.ErrnoException): Outcome {
 const servers: { close: () => void }[] = [];
 
 function listenTcp(c: Command): Promise<void> {
+  // Greets first, like the test image's ww-listen, so probes that only read (ww-probe) get a
+  // reply too; then echoes what it receives.
   const server = net.createServer((s) => {
     s.on('error', () => undefined);
+    s.write(`ok ${c.port}\n`);
     s.pipe(s);
   });
   servers.push(server);

@@ -115,9 +115,13 @@ export class NetnsAgent {
   #next = 1;
   readonly ready: Promise<void>;
 
-  constructor(ns: string) {
+  /** `ns` undefined runs the agent in the test's own namespace (the host's, for e2e tests). */
+  constructor(ns: string | undefined) {
     const script = new URL('./netns-agent.ts', import.meta.url).pathname;
-    this.#child = spawn('ip', ['netns', 'exec', ns, process.execPath, script]);
+    this.#child =
+      ns === undefined
+        ? spawn(process.execPath, [script])
+        : spawn('ip', ['netns', 'exec', ns, process.execPath, script]);
     let stderr = '';
     this.#child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = createInterface({ input: this.#child.stdout });
@@ -130,7 +134,7 @@ export class NetnsAgent {
         this.#waiting.delete(id);
       });
       this.#child.on('exit', (code) => {
-        const error = `agent in ${ns} exited (${String(code)}): ${stderr.trim()}`;
+        const error = `agent in ${ns ?? 'this namespace'} exited (${String(code)}): ${stderr.trim()}`;
         reject(new Error(error));
         for (const answer of this.#waiting.values()) answer({ error });
         this.#waiting.clear();
