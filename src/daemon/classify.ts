@@ -3,7 +3,7 @@
  * with which rules, and which of them are quarantined (denied everything) and why.
  */
 import type { ContainerInfo } from '../docker/types.ts';
-import { readContainerLabels, type LabelProblem } from '../labels/index.ts';
+import { readContainerLabels, type ContainerLabels, type LabelProblem } from '../labels/index.ts';
 import { DENY_ALL } from '../labels/model.ts';
 import type { ManagedContainer } from '../policy/ruleset.ts';
 import type { StoredReason } from '../state/types.ts';
@@ -42,11 +42,26 @@ function hostNetworkReason(): StoredReason {
 }
 
 /**
+ * Parsed labels by the labels object Docker's facts carry. The facts keep one object per
+ * container until it is inspected again, so each pass parses only what changed instead of every
+ * container's YAML (about 0.1 ms each).
+ */
+const parsedLabels = new WeakMap<object, ContainerLabels>();
+
+function readLabelsOnce(labels: ContainerInfo['labels']): ContainerLabels {
+  const known = parsedLabels.get(labels);
+  if (known !== undefined) return known;
+  const parsed = readContainerLabels(labels);
+  parsedLabels.set(labels, parsed);
+  return parsed;
+}
+
+/**
  * `stickyFailure` holds containers whose rules the kernel rejected; they stay quarantined with
  * that reason until Docker reports something new about them.
  */
 export function classifyContainer(info: ContainerInfo, stickyFailure?: StoredReason): Classified {
-  const labels = readContainerLabels(info.labels);
+  const labels = readLabelsOnce(info.labels);
   if (labels.kind === 'unmanaged') return { kind: 'unmanaged', info };
   if (info.networkMode === 'host') {
     return { kind: 'unfilterable', info, reasons: [hostNetworkReason()] };

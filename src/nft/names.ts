@@ -6,8 +6,13 @@ export const TABLE = { family: 'inet', name: 'whalewall' } as const;
 /** Spread into chains, rules, maps and elements: the table they belong to. */
 export const IN_TABLE = { family: TABLE.family, table: TABLE.name } as const;
 
-/** Holds the drops of host connections over loopback to published ports; jumped from `output`. */
+/** Drops host connections over loopback to published ports; jumped from `output`. */
 export const LOCALHOST_CHAIN = 'published-ports-localhost';
+
+/** `protocol . host port` of the published ports the localhost chain drops, per family. */
+export function localhostSetName(family: IpFamily): string {
+  return family === 'ip' ? 'published-ports-localhost-v4' : 'published-ports-localhost-v6';
+}
 
 /** Container chains start with this; anything else in the table is base or operator owned. */
 export const CONTAINER_CHAIN_PREFIX = 'whalewall-';

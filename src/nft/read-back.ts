@@ -2,8 +2,9 @@
  * Parses `list table inet whalewall` JSON back into the policy layer's data, so the daemon can
  * diff the kernel against what it wants and repair drift.
  *
- * Only container chains (`whalewall-*`), the localhost chain and the two maps are read; base
- * chains belong to ensureBase and operator chains to the operator. A rule in a read chain that
+ * Only container chains (`whalewall-*`), the two maps and the localhost sets are read; base
+ * chains and the localhost chain's fixed rules belong to ensureBase, operator chains to the
+ * operator. A rule in a read chain that
  * whalewall could not have written is kept as `unrecognised`, so its chain differs from any plan
  * and gets replaced.
  */
@@ -19,7 +20,8 @@ import type {
   RuleVerdict,
 } from '../policy/ruleset.ts';
 import { compareElements } from '../policy/plan.ts';
-import { CONTAINER_CHAIN_PREFIX, LOCALHOST_CHAIN, mapName } from './names.ts';
+import { readLocalhostDrops } from './localhost.ts';
+import { CONTAINER_CHAIN_PREFIX as PREFIX, mapName } from './names.ts';
 import { prefixToRange } from './prefix.ts';
 
 type Obj = Record<string, unknown>;
@@ -171,16 +173,18 @@ export function parseTable(listing: unknown): DesiredRuleset {
     if (!isObj(item)) continue;
     const { chain, rule, map } = item;
     if (isObj(chain) && typeof chain.name === 'string') chainNames.push(chain.name);
-    if (isObj(rule) && typeof rule.chain === 'string') {
-      rules.set(rule.chain, [...(rules.get(rule.chain) ?? []), parseRule(rule)]);
+    if (isObj(rule) && typeof rule.chain === 'string' && rule.chain.startsWith(PREFIX)) {
+      const list = rules.get(rule.chain) ?? [];
+      list.push(parseRule(rule));
+      rules.set(rule.chain, list);
     }
     if (isObj(map) && map.name === mapName('ip')) elements.push(...elementsOf(map, 'ip'));
     if (isObj(map) && map.name === mapName('ip6')) elements.push(...elementsOf(map, 'ip6'));
   }
   const chains: ChainSpec[] = chainNames
-    .filter((name) => name.startsWith(CONTAINER_CHAIN_PREFIX))
+    .filter((name) => name.startsWith(PREFIX))
     .sort((x, y) => x.localeCompare(y))
     .map((name) => ({ name, rules: rules.get(name) ?? [] }));
-  const localhost = rules.get(LOCALHOST_CHAIN) ?? [];
+  const localhost = readLocalhostDrops(items as unknown[]);
   return { chains, localhost, elements: elements.sort(compareElements) };
 }

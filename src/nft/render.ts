@@ -8,7 +8,8 @@
  */
 import type { AddrRange, PortRange } from '../labels/model.ts';
 import type { ChainSpec, ChangeSet, MapElement, RuleSpec, RuleVerdict } from '../policy/ruleset.ts';
-import { IN_TABLE, LOCALHOST_CHAIN, mapName } from './names.ts';
+import { renderLocalhostAdds, renderLocalhostDeletes } from './localhost.ts';
+import { IN_TABLE, mapName } from './names.ts';
 
 type Json = unknown;
 
@@ -90,24 +91,22 @@ function fillChains(chains: readonly ChainSpec[]): Json[] {
 }
 
 /**
- * One transaction for a change set. Order matters within it: map elements that point at a
- * chain go before the chain is deleted (a referenced chain cannot be deleted), chains exist
+ * One transaction for a change set; the localhost chain changes by set elements only
+ * (localhost.ts). Order matters within it: map elements that point at a chain go before the
+ * chain is deleted (a referenced chain cannot be deleted), chains exist
  * before elements point at them, and a chain is flushed before it is refilled or deleted.
  */
 export function renderChangeSet(change: ChangeSet): Json[] {
-  const localhost =
-    change.localhost === undefined
-      ? []
-      : [{ flush: chainRef(LOCALHOST_CHAIN) }, ...addRules(LOCALHOST_CHAIN, change.localhost)];
   return [
+    ...renderLocalhostDeletes(change.localhostDelete ?? []),
     ...change.deleteElements.map((e) => elementCmd('delete', e)),
     ...change.replaceChains.map((c) => ({ flush: chainRef(c.name) })),
     ...change.deleteChains.map((name) => ({ flush: chainRef(name) })),
     ...change.addChains.map((c) => ({ add: chainRef(c.name) })),
     ...fillChains(change.replaceChains),
     ...fillChains(change.addChains),
-    ...localhost,
     ...change.deleteChains.map((name) => ({ delete: chainRef(name) })),
     ...change.addElements.map((e) => elementCmd('add', e)),
+    ...renderLocalhostAdds(change.localhostAdd ?? []),
   ];
 }

@@ -19,8 +19,27 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
+/**
+ * Deep equality of plain JSON data, object keys in any order: the same answer as comparing
+ * canonicalJson texts, without building them (a pass over 1000 containers' chains compares
+ * about 17,000 rules, and the texts cost over 100 ms there).
+ */
+export function isSameData(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    return x.every((v, i) => isSameData(v, y[i]));
+  }
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+  if (keys.length !== Object.keys(b).filter((k) => b[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && isSameData(a[k], b[k]));
+}
+
 export function isSameRules(x: readonly RuleSpec[], y: readonly RuleSpec[]): boolean {
-  return canonicalJson(x) === canonicalJson(y);
+  return isSameData(x, y);
 }
 
 function elementKey(e: MapElement): string {
@@ -50,10 +69,21 @@ function diffElements(desired: readonly MapElement[], applied: readonly MapEleme
   };
 }
 
+/** Rules of `x` that `y` lacks, compared as data (the planner and read-back write keys alike). */
+function missingFrom(x: readonly RuleSpec[], y: readonly RuleSpec[]): RuleSpec[] {
+  const present = new Set(y.map((r) => JSON.stringify(r)));
+  return x.filter((r) => !present.has(JSON.stringify(r)));
+}
+
+function diffLocalhost(desired: readonly RuleSpec[], applied: readonly RuleSpec[]) {
+  if (isSameRules(desired, applied)) return {};
+  const localhostDelete = missingFrom(applied, desired);
+  const localhostAdd = missingFrom(desired, applied);
+  return { localhost: desired, localhostDelete, localhostAdd };
+}
+
 export function diffRulesets(desired: DesiredRuleset, applied: DesiredRuleset): ChangeSet {
-  const localhost = isSameRules(desired.localhost, applied.localhost)
-    ? {}
-    : { localhost: desired.localhost };
+  const localhost = diffLocalhost(desired.localhost, applied.localhost);
   return {
     ...diffChains(desired.chains, applied.chains),
     ...localhost,

@@ -130,6 +130,16 @@ function loopbackFamilies(hostIp: string): IpFamily[] {
   return [];
 }
 
+/**
+ * The order of the localhost drops of all containers: family, protocol, host port (as text, as
+ * the keys always sorted), then comment. The kernel keeps them as set elements, which have no
+ * order, so read-back sorts them the same way.
+ */
+export function compareLocalhostDrops(x: RuleSpec, y: RuleSpec): number {
+  const key = (r: RuleSpec) => `${r.family ?? ''} ${r.proto ?? ''} ${r.dport?.[0]?.from ?? ''}`;
+  return key(x).localeCompare(key(y)) || x.comment.localeCompare(y.comment);
+}
+
 /** Rules for the shared localhost chain: none when localhost access is allowed. */
 export function planLocalhostDrops(m: ManagedContainer): RuleSpec[] {
   if (m.rules.localhost.allow) return [];

@@ -11,14 +11,14 @@ import type { ContainerInfo, NetworkAttachment } from '../docker/types.ts';
 import type { AddrRange, OutputRule } from '../labels/model.ts';
 import { expandAllow, type Flow, type RuleMatch } from './expand.ts';
 import { containerChainName, ruleComment, userLogPrefix } from './names.ts';
-import { findNetwork, findPeers, sharedAttachment } from './resolve.ts';
+import { candidatesNamed, findNetwork, findPeers, sharedAttachment } from './resolve.ts';
 import type { IpFamily, ManagedContainer, PolicyProblem, RuleSpec } from './ruleset.ts';
 
 export interface PlanEnv {
   /** Managed containers by full ID. */
   readonly managed: ReadonlyMap<string, ManagedContainer>;
-  /** Every container a `container:` reference may name, managed or not. */
-  readonly candidates: readonly ContainerInfo[];
+  /** Every container a `container:` reference may name, managed or not, by name (indexCandidates). */
+  readonly candidates: ReadonlyMap<string, readonly ContainerInfo[]>;
   /** Chains the operator loaded into whalewall's table, the only valid `chain` verdicts. */
   readonly operatorChains: ReadonlySet<string>;
 }
@@ -119,7 +119,8 @@ function addPeerRules(plan: RulePlan, chain: string, rules: readonly RuleSpec[])
 /** Rules towards every running container named `rule.container` on the rule's network. */
 function planToPeers(m: ManagedContainer, rule: OutputRule, a: NetworkAttachment, env: PlanEnv) {
   const plan = emptyPlan();
-  const peers = findPeers(m.info, rule.container ?? '', env.candidates);
+  const ref = rule.container ?? '';
+  const peers = findPeers(m.info, ref, candidatesNamed(env.candidates, ref));
   for (const peer of peers) {
     const shared = sharedAttachment(peer, a);
     if (shared === undefined) {

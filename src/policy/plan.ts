@@ -19,8 +19,9 @@
 import type { ContainerInfo } from '../docker/types.ts';
 import { DENY_ALL } from '../labels/model.ts';
 import { containerChainName, dropLogPrefix, ruleComment } from './names.ts';
-import { planLocalhostDrops, planMappedPorts } from './plan-mapped-ports.ts';
+import { compareLocalhostDrops, planLocalhostDrops, planMappedPorts } from './plan-mapped-ports.ts';
 import { emptyPlan, planOutputRule, type PlanEnv, type RulePlan } from './plan-output.ts';
+import { indexCandidates } from './resolve.ts';
 import type {
   ChainSpec,
   DesiredRuleset,
@@ -131,16 +132,14 @@ export function planRuleset(
   const sorted = [...containers].sort((x, y) => x.info.id.localeCompare(y.info.id));
   const env: PlanEnv = {
     managed: new Map(sorted.map((m) => [m.info.id, m])),
-    candidates: [...sorted.map((m) => m.info), ...(options.unmanaged ?? [])],
+    candidates: indexCandidates([...sorted.map((m) => m.info), ...(options.unmanaged ?? [])]),
     operatorChains: new Set(options.operatorChains ?? []),
   };
   const problems = sorted.filter((m) => m.info.networkMode === 'host').map(hostNetworkProblem);
   const plans = sorted.filter((m) => hasAddress(m.info)).map((m) => planContainer(m, env));
 
   const chains = assembleChains(plans);
-  const localhost = [...plans]
-    .sort((x, y) => x.chain.localeCompare(y.chain))
-    .flatMap((p) => p.localhost);
+  const localhost = plans.flatMap((p) => p.localhost).sort(compareLocalhostDrops);
   problems.push(...plans.flatMap((p) => p.rules.problems));
   return { desired: { chains, localhost, elements: assembleElements(plans) }, problems };
 }

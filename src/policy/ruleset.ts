@@ -89,6 +89,9 @@ export interface ChangeSet {
   readonly deleteChains: readonly string[];
   /** The new content of the localhost chain, when it changes. */
   readonly localhost?: readonly RuleSpec[];
+  /** When it changes, the localhost drops to take away and to add, so no rewrite is needed. */
+  readonly localhostDelete?: readonly RuleSpec[];
+  readonly localhostAdd?: readonly RuleSpec[];
   readonly deleteElements: readonly MapElement[];
   readonly addElements: readonly MapElement[];
 }
