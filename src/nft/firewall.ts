@@ -32,6 +32,10 @@ export function translateNftError(err: unknown, doing: string): WhalewallError {
     return new WhalewallError('ERR_NFT_PERMISSION', msg, { cause: err });
   }
   const reason = detail.split('\n').find((l) => l.trim() !== '') ?? 'no reason given';
+  if (/Could not resolve (protocol|service)/u.test(detail)) {
+    const msg = `${doing}: ${reason.trim()} (libnftables reads /etc/protocols and /etc/services: install netbase)`;
+    return new WhalewallError('ERR_NFT_UNAVAILABLE', msg, { cause: err });
+  }
   return new WhalewallError('ERR_NFT_APPLY', `${doing}: ${reason.trim()}`, { cause: err });
 }
 

@@ -9,9 +9,11 @@ import { randomInt } from 'node:crypto';
 import { docker, execIn } from '../helpers/docker.ts';
 import { createComposeProject, type ComposeProject } from '../helpers/compose.ts';
 import {
+  buildDaemonImage,
   readStatus,
   removeDataDir,
   startDaemon,
+  type DaemonMode,
   waitForRelease,
   waitForStatus,
   type DaemonHandle,
@@ -39,6 +41,7 @@ interface World {
   hostAgent: NetnsAgent;
   daemon: DaemonHandle | undefined;
   dataDir: string;
+  mode: DaemonMode;
 }
 
 const world = {} as World;
@@ -127,7 +130,7 @@ async function chainsOf(): Promise<string[]> {
 }
 
 async function startWhalewall(): Promise<void> {
-  world.daemon = await startDaemon({ dataDir: world.dataDir, args: ['--no-sandbox'] });
+  world.daemon = await startDaemon({ dataDir: world.dataDir, mode: world.mode });
 }
 
 async function stopWhalewall(): Promise<void> {
@@ -143,61 +146,73 @@ const LIFECYCLE = [
   { action: ['start', 'server'], enforced: ['client', 'server'], released: [] },
 ] as const;
 
-describe('the original integration scenario', () => {
-  before(async () => {
-    const b = randomInt(0, 256);
-    const subnetV4 = `10.219.${b}.0/24`;
-    const subnetV6 = `fd00:77:219:${b.toString(16)}::/64`;
-    world.project = createComposeProject(PROJECT, composeFile(subnetV4, subnetV6));
-    world.internet = await createInternet({ addresses: INTERNET_ADDRESSES, ports: INTERNET_PORTS });
-    world.hostAgent = new NetnsAgent(undefined);
-    await world.hostAgent.ready;
-    const started = await startDaemon({ args: ['--no-sandbox'] });
-    world.daemon = started;
-    world.dataDir = started.dataDir;
-    await world.project.run(['up', '-d']);
-    await waitEnforced('client', 'server');
-  });
+const MODES: readonly [DaemonMode, string][] = [
+  ['unprivileged', 'as a user holding only CAP_NET_ADMIN, sandboxed'],
+  ['image', 'in its container image with --cap-drop ALL --cap-add NET_ADMIN, sandboxed'],
+];
 
-  after(async () => {
-    await world.daemon?.stop();
-    await world.project.remove();
-    world.hostAgent.close();
-    world.internet.close();
-    nft(['delete', 'table', 'inet', 'whalewall']);
-    removeDataDir(world.dataDir);
-  });
+for (const [mode, how] of MODES) {
+  describe(`the original integration scenario, whalewall running ${how}`, () => {
+    before(async () => {
+      world.mode = mode;
+      if (mode === 'image') await buildDaemonImage();
+      const b = randomInt(0, 256);
+      const subnetV4 = `10.219.${b}.0/24`;
+      const subnetV6 = `fd00:77:219:${b.toString(16)}::/64`;
+      world.project = createComposeProject(PROJECT, composeFile(subnetV4, subnetV6));
+      world.internet = await createInternet({
+        addresses: INTERNET_ADDRESSES,
+        ports: INTERNET_PORTS,
+      });
+      world.hostAgent = new NetnsAgent(undefined);
+      await world.hostAgent.ready;
+      const started = await startDaemon({ mode });
+      world.daemon = started;
+      world.dataDir = started.dataDir;
+      await world.project.run(['up', '-d']);
+      await waitEnforced('client', 'server');
+    });
 
-  it('allows exactly what the labels say, over IPv4 and IPv6', async () => {
-    await checkMatrix();
-  });
+    after(async () => {
+      await world.daemon?.stop();
+      await world.project.remove();
+      world.hostAgent.close();
+      world.internet.close();
+      nft(['delete', 'table', 'inet', 'whalewall']);
+      removeDataDir(world.dataDir);
+    });
 
-  it('follows stop and start of each container while whalewall runs', async () => {
-    for (const step of LIFECYCLE) {
-      await world.project.run(step.action);
-      await waitEnforced(...step.enforced);
-      await waitReleased(...step.released);
-      assert.deepEqual(await chainsOf(), step.enforced, `chains after ${step.action.join(' ')}`);
-    }
-    await checkMatrix();
-  });
+    it('allows exactly what the labels say, over IPv4 and IPv6', async () => {
+      await checkMatrix();
+    });
 
-  it('catches up with stops and starts made while whalewall was stopped', async () => {
-    for (const step of LIFECYCLE) {
-      await stopWhalewall();
-      await world.project.run(step.action);
-      await startWhalewall();
-      await waitEnforced(...step.enforced);
-      await waitReleased(...step.released);
-      assert.deepEqual(await chainsOf(), step.enforced, `chains after ${step.action.join(' ')}`);
-    }
-    await checkMatrix();
-  });
+    it('follows stop and start of each container while whalewall runs', async () => {
+      for (const step of LIFECYCLE) {
+        await world.project.run(step.action);
+        await waitEnforced(...step.enforced);
+        await waitReleased(...step.released);
+        assert.deepEqual(await chainsOf(), step.enforced, `chains after ${step.action.join(' ')}`);
+      }
+      await checkMatrix();
+    });
 
-  it('keeps the state of both containers in `whalewall status`', async () => {
-    const status = await readStatus(world.dataDir);
-    const names = status.map((s) => s.name).sort();
-    assert.deepEqual(names, [containerName('client'), containerName('server')]);
-    for (const entry of status) assert.equal(entry.addresses, 2, `${entry.name} addresses`);
+    it('catches up with stops and starts made while whalewall was stopped', async () => {
+      for (const step of LIFECYCLE) {
+        await stopWhalewall();
+        await world.project.run(step.action);
+        await startWhalewall();
+        await waitEnforced(...step.enforced);
+        await waitReleased(...step.released);
+        assert.deepEqual(await chainsOf(), step.enforced, `chains after ${step.action.join(' ')}`);
+      }
+      await checkMatrix();
+    });
+
+    it('keeps the state of both containers in `whalewall status`', async () => {
+      const status = await readStatus(world.dataDir);
+      const names = status.map((s) => s.name).sort();
+      assert.deepEqual(names, [containerName('client'), containerName('server')]);
+      for (const entry of status) assert.equal(entry.addresses, 2, `${entry.name} addresses`);
+    });
   });
-});
+}

@@ -3,7 +3,7 @@
  * reports (its JSON log lines and `whalewall status --json`). Every wait polls with a deadline.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './docker.ts';
@@ -35,6 +35,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Wait for the first converge pass (default true). */
   readonly waitReady?: boolean;
+  /** Default `root`. */
+  readonly mode?: DaemonMode;
 }
 
 export function newDataDir(): string {
@@ -58,30 +60,103 @@ function waitExit(child: ChildProcess): Promise<number | null> {
   );
 }
 
+/**
+ * How the daemon runs: as root in this process's namespace; as an unprivileged user holding only
+ * CAP_NET_ADMIN and the Docker socket's group, with its sandbox on; or in its container image
+ * (`packaging/`) with `--cap-drop ALL --cap-add NET_ADMIN --network host`.
+ */
+export type DaemonMode = 'root' | 'unprivileged' | 'image';
+
+export const DAEMON_IMAGE = 'whalewall:e2e';
+const NOBODY = 65534;
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly kill: () => Promise<void>;
+}
+
+function dockerGroupId(): string {
+  const line = readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('docker:'));
+  const gid = line?.split(':')[2];
+  if (gid === undefined) throw new Error('no docker group on this host');
+  return gid;
+}
+
+function launch(
+  mode: DaemonMode,
+  dataDir: string,
+  logName: string,
+  extra: string[],
+  env: NodeJS.ProcessEnv,
+): Launched {
+  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
+  if (mode === 'image') {
+    const name = `wwtest-${process.pid}-whalewall-${Date.now()}`;
+    const argv = ['run', '--name', name, '--rm', '--network', 'host', '--cap-drop', 'ALL'];
+    argv.push('--cap-add', 'NET_ADMIN', '-v', '/var/run/docker.sock:/var/run/docker.sock:ro');
+    argv.push(
+      '-v',
+      `${dataDir}:/data`,
+      DAEMON_IMAGE,
+      '-l',
+      `/data/${logName}`,
+      '--debug',
+      ...extra,
+    );
+    const child = spawn('docker', argv, { env, stdio });
+    const kill = async (): Promise<void> => {
+      await new Promise((resolve) => execFile('docker', ['kill', '-s', 'KILL', name], resolve));
+    };
+    return { child, kill };
+  }
+  const daemonArgs = [
+    MAIN,
+    'run',
+    '-d',
+    dataDir,
+    '-l',
+    join(dataDir, logName),
+    '--debug',
+    ...extra,
+  ];
+  if (mode === 'root') {
+    const child = spawn(process.execPath, daemonArgs, { env, stdio });
+    return { child, kill: () => Promise.resolve(void child.kill('SIGKILL')) };
+  }
+  chownSync(dataDir, NOBODY, NOBODY);
+  const caps = ['--inh-caps=-all,+net_admin', '--ambient-caps=-all,+net_admin'];
+  const ids = [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, `--groups=${dockerGroupId()}`];
+  const argv = [...ids, ...caps, '--bounding-set=-all,+net_admin', process.execPath, ...daemonArgs];
+  const child = spawn('setpriv', argv, { env, stdio });
+  return { child, kill: () => Promise.resolve(void child.kill('SIGKILL')) };
+}
+
 export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle> {
   const dataDir = opts.dataDir ?? newDataDir();
-  const logFile = join(dataDir, `daemon-${Date.now()}.log`);
-  const args = [MAIN, 'run', '-d', dataDir, '-l', logFile, '--debug', ...(opts.args ?? [])];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const logName = `daemon-${Date.now()}.log`;
+  const logFile = join(dataDir, logName);
+  const mode = opts.mode ?? 'root';
+  const { child, kill } = launch(mode, dataDir, logName, [...(opts.args ?? [])], {
+    ...process.env,
+    ...opts.env,
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = waitExit(child);
-  const pid = child.pid ?? -1;
 
   const handle: DaemonHandle = {
     dataDir,
     logFile,
-    pid,
+    pid: child.pid ?? -1,
     logs: () => readLogs(logFile),
     stop: async () => {
       child.kill('SIGTERM');
       return exit;
     },
     kill: async () => {
-      child.kill('SIGKILL');
+      await kill();
       await exit;
     },
     exited: () => exit,
@@ -92,15 +167,25 @@ export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle
     'the daemon to finish its first pass',
     async () => {
       if (child.exitCode !== null) {
-        throw new Error(
-          `daemon exited ${child.exitCode}: ${stderr} ${readFileSync(logFile, 'utf8')}`,
-        );
+        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+        throw new Error(`daemon exited ${child.exitCode}: ${stderr} ${log}`);
       }
       return Promise.resolve(handle.logs().some((l) => l.msg === 'ready'));
     },
     { timeoutMs: 30_000 },
   );
   return handle;
+}
+
+/** Builds the daemon's image with packaging/build-local-image.sh (cached layers when unchanged). */
+export function buildDaemonImage(): Promise<void> {
+  const script = new URL('../../packaging/build-local-image.sh', import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    execFile('bash', [script, DAEMON_IMAGE], { timeout: 900_000 }, (err, _out, stderr) => {
+      if (err === null) resolve();
+      else reject(new Error(`building ${DAEMON_IMAGE} failed: ${stderr}`, { cause: err }));
+    });
+  });
 }
 
 export interface StatusEntry {
