@@ -69,10 +69,17 @@ function diffElements(desired: readonly MapElement[], applied: readonly MapEleme
   };
 }
 
-/** Rules of `x` that `y` lacks, compared as data (the planner and read-back write keys alike). */
+/**
+ * Rules of `x` that `y` lacks. The same object counts as present (plans reused between passes
+ * share them); the rest are compared as JSON text (planner and read-back write keys alike).
+ */
 function missingFrom(x: readonly RuleSpec[], y: readonly RuleSpec[]): RuleSpec[] {
-  const present = new Set(y.map((r) => JSON.stringify(r)));
-  return x.filter((r) => !present.has(JSON.stringify(r)));
+  const inY = new Set<RuleSpec>(y);
+  const inX = new Set<RuleSpec>(x);
+  const rest = x.filter((r) => !inY.has(r));
+  if (rest.length === 0) return [];
+  const present = new Set(y.filter((r) => !inX.has(r)).map((r) => JSON.stringify(r)));
+  return rest.filter((r) => !present.has(JSON.stringify(r)));
 }
 
 function diffLocalhost(desired: readonly RuleSpec[], applied: readonly RuleSpec[]) {

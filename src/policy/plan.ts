@@ -21,7 +21,8 @@ import { DENY_ALL } from '../labels/model.ts';
 import { containerChainName, dropLogPrefix, ruleComment } from './names.ts';
 import { compareLocalhostDrops, planLocalhostDrops, planMappedPorts } from './plan-mapped-ports.ts';
 import { emptyPlan, planOutputRule, type PlanEnv, type RulePlan } from './plan-output.ts';
-import { indexCandidates } from './resolve.ts';
+import { candidatesNamed, indexCandidates } from './resolve.ts';
+import { ReuseMemo } from './reuse.ts';
 import type {
   ChainSpec,
   DesiredRuleset,
@@ -64,6 +65,30 @@ function planRules(m: ManagedContainer, env: PlanEnv): RulePlan {
   return plan;
 }
 
+const containerPlans = new ReuseMemo<ContainerInfo>();
+const assembledChains = new ReuseMemo<ContainerPlan>();
+
+/**
+ * Everything a container's plan depends on besides its ContainerInfo: its rules, quarantine,
+ * the operator's chains, and each container its `container:` references may name (with whether
+ * whalewall manages it, which decides where reply rules go).
+ */
+function planInputs(m: ManagedContainer, env: PlanEnv, operatorKey: string): unknown[] {
+  const inputs: unknown[] = [m.rules, m.quarantined, operatorKey];
+  for (const rule of m.rules.output) {
+    if (rule.container === undefined) continue;
+    const named = candidatesNamed(env.candidates, rule.container);
+    inputs.push(named.length);
+    for (const peer of named) inputs.push(peer, env.managed.has(peer.id));
+  }
+  return inputs;
+}
+
+function reusePlan(m: ManagedContainer, env: PlanEnv, operatorKey: string): ContainerPlan {
+  const inputs = planInputs(m, env, operatorKey);
+  return containerPlans.get(m.info, inputs, () => planContainer(m, env));
+}
+
 function planContainer(m: ManagedContainer, env: PlanEnv): ContainerPlan {
   const chain = containerChainName(m.info);
   const denied: ManagedContainer = { ...m, rules: DENY_ALL };
@@ -96,10 +121,13 @@ function assembleChains(plans: readonly ContainerPlan[]): ChainSpec[] {
       if (!closed.has(peer)) received.get(peer)?.push(...rules);
     }
   }
-  return byChain.map((p) => ({
-    name: p.chain,
-    rules: [...p.rules.own, ...(received.get(p.chain) ?? []), finalDrop(p.m)],
-  }));
+  return byChain.map((p) => {
+    const got = received.get(p.chain) ?? [];
+    return assembledChains.get(p, got, () => ({
+      name: p.chain,
+      rules: [...p.rules.own, ...got, finalDrop(p.m)],
+    }));
+  });
 }
 
 function assembleElements(plans: readonly ContainerPlan[]): MapElement[] {
@@ -136,7 +164,8 @@ export function planRuleset(
     operatorChains: new Set(options.operatorChains ?? []),
   };
   const problems = sorted.filter((m) => m.info.networkMode === 'host').map(hostNetworkProblem);
-  const plans = sorted.filter((m) => hasAddress(m.info)).map((m) => planContainer(m, env));
+  const operatorKey = [...env.operatorChains].sort().join('\n');
+  const plans = sorted.filter((m) => hasAddress(m.info)).map((m) => reusePlan(m, env, operatorKey));
 
   const chains = assembleChains(plans);
   const localhost = plans.flatMap((p) => p.localhost).sort(compareLocalhostDrops);
