@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from './duration.ts';
 
-export const COMMANDS = ['run', 'clear', 'status', 'lint', 'version', 'help'] as const;
+export const COMMANDS = ['run', 'clear', 'status', 'history', 'lint', 'version', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Go's flag package takes `-debug` and `--debug` alike; node's parseArgs reads `-debug` as `-d ebug`. */

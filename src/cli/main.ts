@@ -12,6 +12,7 @@ Commands:
   run       watch Docker and enforce every enabled container's labels (the default)
   clear     remove everything whalewall put into the kernel
   status    show each managed container's state (--json for machines)
+  history   what whalewall applied for a container, or its rules at a time (--at 14:02)
   lint      check compose files or a rules document (whalewall lint --help)
   version   print the version
 
@@ -27,6 +28,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return (await import('./clear.ts')).runClear(rest, io);
     case 'status':
       return (await import('./status.ts')).runStatus(rest, io);
+    case 'history':
+      return (await import('./history.ts')).runHistory(rest, io);
     case 'lint':
       return (await import('./lint.ts')).runLint(rest, io);
     case 'version':
