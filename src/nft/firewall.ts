@@ -11,7 +11,7 @@ import { isEmptyChangeSet } from '../policy/diff.ts';
 import { EMPTY_RULESET } from '../policy/ruleset.ts';
 import { renderEnsureBase } from './base.ts';
 import { readChainsFile, renderChains } from './chains-file.ts';
-import { NftContext, NftRunError } from './libnftables.ts';
+import { NftContext, NftRunError, releaseFreedMemory } from './libnftables.ts';
 import { TABLE } from './names.ts';
 import { parseTable } from './read-back.ts';
 import { renderChangeSet } from './render.ts';
@@ -102,10 +102,23 @@ export class NftFirewall implements Firewall {
     return (items ?? []).some((i) => i.table?.name === TABLE.name);
   }
 
+  /**
+   * Lists the table on a context of its own and frees it afterwards: libnftables keeps the full
+   * cache a listing fetched (every rule, decoded) until its next refresh, about 100 MiB at 1000
+   * containers, and the daemon's own context never needs it.
+   */
   readApplied(): Promise<DesiredRuleset> {
     return this.#serial(() => {
       if (!this.#tableExists()) return EMPTY_RULESET;
-      return parseTable(this.#runJson([{ list: TABLE_REF }], 'reading the whalewall table'));
+      const reader = new NftContext();
+      try {
+        return parseTable(reader.runJson([{ list: TABLE_REF }]));
+      } catch (err) {
+        throw translateNftError(err, 'reading the whalewall table');
+      } finally {
+        reader.close();
+        releaseFreedMemory();
+      }
     });
   }
 
