@@ -26,13 +26,13 @@ describe('missing privileges', () => {
     ]);
   });
 
-  it('says so when the socket does not exist', () => {
+  it('does not count a socket that does not exist yet: Docker may still be starting', () => {
     const facts = {
       effectiveCapabilities: NET_ADMIN_ONLY,
       uid: 0,
       socket: { ...socket, access: 'ENOENT' },
     };
-    assert.match(missingPrivilegeSentences(facts)[0] ?? '', /does not exist/);
+    assert.deepEqual(missingPrivilegeSentences(facts), []);
   });
 
   it('skips the socket when Docker is reached over TCP', () => {

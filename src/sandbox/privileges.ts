@@ -31,12 +31,9 @@ function netAdminSentence(facts: PrivilegeFacts): string[] {
 function socketSentence(facts: PrivilegeFacts): string[] {
   const socket = facts.socket;
   if (socket === undefined || socket.access === 'ok') return [];
-  if (socket.access === 'ENOENT') {
-    return [
-      `The Docker socket ${socket.path} does not exist. Start Docker, mount the socket into ` +
-        'the container, or point DOCKER_HOST at the engine.',
-    ];
-  }
+  // A socket that does not exist yet is no missing privilege: Docker may still be starting, and
+  // the daemon waits for it within --docker-budget, then exits non-zero.
+  if (socket.access === 'ENOENT') return [];
   const group = socket.groupId === undefined ? 'the group that owns it' : `group ${socket.groupId}`;
   return [
     `User ${facts.uid} cannot open the Docker socket ${socket.path} (${socket.access}). ` +
