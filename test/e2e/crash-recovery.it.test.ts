@@ -21,7 +21,7 @@ import {
 import { linesAbout, stopQuietly, waitForLog } from '../helpers/daemon-watch.ts';
 import { clearWhalewall } from '../helpers/cli.ts';
 import { waitForKernelDispatch } from '../helpers/expected-table.ts';
-import { requireKernelTable } from '../helpers/kernel-table.ts';
+import { snapshotKernelTable } from '../helpers/kernel-table.ts';
 import {
   denyFlows,
   mergeFlows,
@@ -45,10 +45,10 @@ describe('whalewall run after a crash or a stop', () => {
   const placed: Placed[] = [];
   const placedNames = () => placed.map((c) => c.name);
 
-  async function freshDataDir(): Promise<string> {
+  function freshDataDir(): string {
     const dir = newDataDir();
     dataDirs.push(dir);
-    return Promise.resolve(dir);
+    return dir;
   }
 
   async function place(profile: Profile): Promise<Placed> {
@@ -85,14 +85,11 @@ describe('whalewall run after a crash or a stop', () => {
     }
   });
 
-  it('holds exactly the desired rules after kill -9 in the middle of a burst of starts and stops', async () => {
-    const dataDir = await freshDataDir();
+  it('holds exactly the desired rules after kill -9 in the middle of a burst of starts and stops', async (t) => {
+    const dataDir = freshDataDir();
     daemon = await startDaemon({ dataDir });
     const old = await Promise.all((['web', 'web', 'deny', 'web', 'deny'] as const).map(place));
-    await waitForKernelDispatch(
-      old.map((c) => c.name),
-      [net],
-    );
+    await waitForKernelDispatch(placedNames(), [net]);
 
     // The burst: five containers go (stopped or removed) while five others start, all at once.
     const eventsBefore = daemon.logs().filter((l) => l.msg === 'docker event').length;
@@ -100,25 +97,28 @@ describe('whalewall run after a crash or a stop', () => {
       i % 2 === 0 ? docker(['stop', '-t', '1', c.name]) : docker(['rm', '-f', c.name]),
     );
     const starts = (['web', 'deny', 'web', 'web', 'deny'] as const).map(place);
-    const burst = Promise.all([...stops, ...starts]);
+    let finished = 0;
+    const burst = Promise.all([...stops, ...starts].map((op) => op.then(() => finished++)));
     burst.catch(() => undefined);
 
+    // Kill once half of the operations are done and the daemon is busy with them.
     const running = daemon;
     await waitForLog(
       running,
-      'the daemon to see the burst begin',
-      () => running.logs().filter((l) => l.msg === 'docker event').length >= eventsBefore + 3,
+      'the daemon to be in the middle of the burst',
+      () =>
+        finished >= 5 &&
+        running.logs().filter((l) => l.msg === 'docker event').length >= eventsBefore + 3,
     );
     await daemon.kill();
+    t.diagnostic(`killed with ${finished} of 10 Docker operations finished`);
+    ok(finished < 10, 'the burst was over before the daemon was killed');
     const fresh = await Promise.all(starts);
     await burst;
 
     daemon = await startDaemon({ dataDir });
     const all = [...old, ...fresh];
-    await waitForKernelDispatch(
-      all.map((c) => c.name),
-      [net],
-    );
+    await waitForKernelDispatch(placedNames(), [net]);
     await expectTraffic(await flowsOf(fresh));
 
     const status = await readStatus(dataDir);
@@ -130,18 +130,17 @@ describe('whalewall run after a crash or a stop', () => {
 
     // Rule for rule, what a daemon starting from nothing (no state, no table) builds.
     await daemon.stop();
-    const recovered = await requireKernelTable();
+    const recovered = await snapshotKernelTable();
     await clearWhalewall(dataDir);
-    daemon = await startDaemon({ dataDir: await freshDataDir() });
-    deepStrictEqual(recovered, await requireKernelTable());
+    daemon = await startDaemon({ dataDir: freshDataDir() });
+    deepStrictEqual(recovered, await snapshotKernelTable());
   });
 
   it('converges after being stopped while containers start and stop', async () => {
     await stopQuietly(daemon);
-    const dataDir = await freshDataDir();
+    const dataDir = freshDataDir();
     daemon = await startDaemon({ dataDir });
     const [stays, goes] = await Promise.all([place('web'), place('web')]);
-    ok(stays !== undefined && goes !== undefined);
     await waitForKernelDispatch(placedNames(), [net]);
     await daemon.stop();
 
@@ -151,11 +150,7 @@ describe('whalewall run after a crash or a stop', () => {
     await docker(['stop', '-t', '1', goes.name]);
 
     daemon = await startDaemon({ dataDir });
-    const managed = [stays, goes, arrives, denied];
-    await waitForKernelDispatch(
-      managed.map((c) => c.name),
-      [net],
-    );
+    await waitForKernelDispatch(placedNames(), [net]);
     await expectTraffic(await flowsOf([stays, arrives, denied]));
     ok(
       linesAbout(daemon, [goes.name]).some((l) => l.msg === 'container released'),

@@ -194,7 +194,14 @@ export interface StatusEntry {
   readonly status: 'enforced' | 'quarantined' | 'unfilterable';
   readonly addresses: number;
   readonly rules: number;
-  readonly reasons: readonly { code: string; message: string; path?: string; line?: number }[];
+  readonly reasons: readonly {
+    code: string;
+    message: string;
+    label?: string;
+    path?: string;
+    line?: number;
+    column?: number;
+  }[];
 }
 
 /** `whalewall status --json` for a data directory. */
