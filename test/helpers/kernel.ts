@@ -2,7 +2,11 @@
 import { execFileSync } from 'node:child_process';
 
 export function nft(args: readonly string[]): string {
-  return execFileSync('nft', args, { encoding: 'utf8', timeout: 10_000 });
+  return execFileSync('nft', args, {
+    encoding: 'utf8',
+    timeout: 10_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** Text of `table inet whalewall`, or undefined when the table does not exist. */

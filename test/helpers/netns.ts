@@ -19,7 +19,11 @@ const AGENT_DEADLINE_MS = 15_000;
 export function run(ns: string | undefined, argv: readonly string[]): string {
   const full = ns === undefined ? [...argv] : ['ip', 'netns', 'exec', ns, ...argv];
   const [file = '', ...args] = full;
-  return execFileSync(file, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
+  return execFileSync(file, args, {
+    encoding: 'utf8',
+    timeout: COMMAND_TIMEOUT_MS,
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export function createNetns(name: string): void {
