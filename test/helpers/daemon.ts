@@ -181,10 +181,15 @@ export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle
 export function buildDaemonImage(): Promise<void> {
   const script = new URL('../../packaging/build-local-image.sh', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
-    execFile('bash', [script, DAEMON_IMAGE], { timeout: 900_000 }, (err, _out, stderr) => {
-      if (err === null) resolve();
-      else reject(new Error(`building ${DAEMON_IMAGE} failed: ${stderr}`, { cause: err }));
-    });
+    execFile(
+      'bash',
+      [script, DAEMON_IMAGE],
+      { timeout: 900_000, maxBuffer: 64 << 20 },
+      (err, _o, stderr) => {
+        if (err === null) resolve();
+        else reject(new Error(`building ${DAEMON_IMAGE} failed: ${stderr}`, { cause: err }));
+      },
+    );
   });
 }
 
