@@ -19,7 +19,7 @@ import {
   type DaemonHandle,
 } from '../helpers/daemon.ts';
 import { createInternet, type Internet } from '../helpers/internet.ts';
-import { containerChains, nft } from '../helpers/kernel.ts';
+import { containerChains, nft, whalewallTable } from '../helpers/kernel.ts';
 import { NetnsAgent } from '../helpers/netns.ts';
 import {
   INTERNET_ADDRESSES,
@@ -173,13 +173,17 @@ for (const [mode, how] of MODES) {
       await waitEnforced('client', 'server');
     });
 
+    // Each step may be missing when `before` failed part-way; clean up whatever exists.
     after(async () => {
-      await world.daemon?.stop();
-      await world.project.remove();
-      world.hostAgent.close();
-      world.internet.close();
-      nft(['delete', 'table', 'inet', 'whalewall']);
-      removeDataDir(world.dataDir);
+      const made: Partial<World> = world;
+      await made.daemon?.stop();
+      await made.project?.remove();
+      made.hostAgent?.close();
+      made.internet?.close();
+      if (whalewallTable() !== undefined) nft(['delete', 'table', 'inet', 'whalewall']);
+      if (made.dataDir !== undefined) removeDataDir(made.dataDir);
+      Object.assign(world, { daemon: undefined, project: undefined, hostAgent: undefined });
+      Object.assign(world, { internet: undefined, dataDir: undefined });
     });
 
     it('allows exactly what the labels say, over IPv4 and IPv6', async () => {

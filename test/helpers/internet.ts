@@ -48,24 +48,9 @@ function removeHostRoutes(): void {
   hostRoute(['-6', 'route', 'del', 'blackhole', RANGE_V6]);
 }
 
-export async function createInternet(opts: InternetOptions): Promise<Internet> {
-  const ns = `wwinet-${process.pid}`;
-  const hostDev = `wwi${process.pid % 1_000_000}`;
-  deleteNetns(ns);
-  createNetns(ns);
-  run(undefined, [
-    'ip',
-    'link',
-    'add',
-    hostDev,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'eth0',
-    'netns',
-    ns,
-  ]);
+function wire(ns: string, hostDev: string, addresses: readonly string[]): void {
+  const veth = ['link', 'add', hostDev, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns];
+  run(undefined, ['ip', ...veth]);
   run(undefined, ['ip', 'link', 'set', hostDev, 'up']);
   run(ns, ['ip', 'link', 'set', 'eth0', 'up']);
   hostRoute(['route', 'add', 'blackhole', RANGE_V4]);
@@ -75,13 +60,28 @@ export async function createInternet(opts: InternetOptions): Promise<Internet> {
   addAddress(ns, 'eth0', `${LINK.nsV6}/64`);
   run(undefined, ['ip', 'addr', 'add', `${LINK.hostV4}/24`, 'dev', hostDev]);
   run(undefined, ['ip', '-6', 'addr', 'add', `${LINK.hostV6}/64`, 'dev', hostDev, 'nodad']);
-  for (const addr of opts.addresses)
+  for (const addr of addresses) {
     addAddress(ns, 'eth0', addr.includes(':') ? `${addr}/128` : `${addr}/32`);
+  }
   hostRoute(['route', 'add', '10.180.1.0/24', 'via', LINK.nsV4]);
   hostRoute(['-6', 'route', 'add', 'fd00:180:1::/64', 'via', LINK.nsV6]);
   // Replies to containers: Docker masquerades IPv4, but routes cover both families either way.
   addRoute(ns, '10.0.0.0/8', LINK.hostV4);
   addRoute(ns, 'fd00::/8', LINK.hostV6);
+}
+
+export async function createInternet(opts: InternetOptions): Promise<Internet> {
+  const ns = `wwinet-${process.pid}`;
+  const hostDev = `wwi${process.pid % 1_000_000}`;
+  deleteNetns(ns);
+  createNetns(ns);
+  try {
+    wire(ns, hostDev, opts.addresses);
+  } catch (err) {
+    deleteNetns(ns);
+    removeHostRoutes();
+    throw err;
+  }
 
   const agent = new NetnsAgent(ns);
   await agent.ready;
