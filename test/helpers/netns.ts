@@ -23,6 +23,8 @@ export function run(ns: string | undefined, argv: readonly string[]): string {
     encoding: 'utf8',
     timeout: COMMAND_TIMEOUT_MS,
     maxBuffer: 256 * 1024 * 1024,
+    // Keep the command's stderr in the error it throws instead of the test's output.
+    stdio: 'pipe',
   });
 }
 
