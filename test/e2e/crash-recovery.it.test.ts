@@ -23,14 +23,13 @@ import { clearWhalewall } from '../helpers/cli.ts';
 import { waitForKernelDispatch } from '../helpers/expected-table.ts';
 import { snapshotKernelTable } from '../helpers/kernel-table.ts';
 import {
-  denyFlows,
-  mergeFlows,
+  flowsWithPeer,
   runProfile,
-  webFlows,
   type FlowSet,
+  type PlacedContainer,
   type Profile,
 } from '../helpers/profiles.ts';
-import { addressesOn, expectTraffic } from '../helpers/traffic.ts';
+import { expectTraffic } from '../helpers/traffic.ts';
 
 interface Placed extends TestContainer {
   readonly profile: Profile;
@@ -57,18 +56,8 @@ describe('whalewall run after a crash or a stop', () => {
     return container;
   }
 
-  /** The flows each running container must and must not allow, checked in one round. */
-  async function flowsOf(containers: readonly Placed[]): Promise<FlowSet> {
-    const peerAddr = await addressesOn(peer.name, net.name);
-    const sets = await Promise.all(
-      containers.map(async (c) => {
-        const addr = await addressesOn(c.name, net.name);
-        return c.profile === 'web'
-          ? webFlows(c.name, addr, peer.name, peerAddr)
-          : denyFlows(c.name, addr, peer.name, peerAddr);
-      }),
-    );
-    return mergeFlows(...sets);
+  function flowsOf(containers: readonly PlacedContainer[]): Promise<FlowSet> {
+    return flowsWithPeer(containers, peer, net.name);
   }
 
   before(async () => {

@@ -20,8 +20,14 @@ import { stopQuietly, waitForLog } from '../helpers/daemon-watch.ts';
 import { clearWhalewall } from '../helpers/cli.ts';
 import { ensureDockerdRunning, ownedDockerd, restartDockerd } from '../helpers/dockerd.ts';
 import { waitForKernelDispatch } from '../helpers/expected-table.ts';
-import { denyFlows, mergeFlows, runProfile, webFlows, type Profile } from '../helpers/profiles.ts';
-import { addressesOn, expectTraffic } from '../helpers/traffic.ts';
+import {
+  flowsWithPeer,
+  runProfile,
+  type FlowSet,
+  type PlacedContainer,
+  type Profile,
+} from '../helpers/profiles.ts';
+import { expectTraffic } from '../helpers/traffic.ts';
 
 const ALWAYS = { extraArgs: ['--restart', 'always'] };
 
@@ -31,17 +37,8 @@ describe('whalewall run across a dockerd restart', () => {
   let peer: TestContainer;
   let daemon: DaemonHandle | undefined;
 
-  async function flowsOf(containers: readonly (TestContainer & { profile: Profile })[]) {
-    const peerAddr = await addressesOn(peer.name, net.name);
-    const sets = await Promise.all(
-      containers.map(async (c) => {
-        const addr = await addressesOn(c.name, net.name);
-        return c.profile === 'web'
-          ? webFlows(c.name, addr, peer.name, peerAddr)
-          : denyFlows(c.name, addr, peer.name, peerAddr);
-      }),
-    );
-    return mergeFlows(...sets);
+  function flowsOf(containers: readonly PlacedContainer[]): Promise<FlowSet> {
+    return flowsWithPeer(containers, peer, net.name);
   }
 
   async function place(profile: Profile, extra = {}) {

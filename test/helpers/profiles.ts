@@ -8,7 +8,7 @@
  * rules: it may neither send nor receive. A "peer" is not managed: it plays the rest of the world.
  */
 import { runTestContainer, type TestContainer, type TestContainerOptions } from './docker.ts';
-import { flows, type Addresses, type Flow } from './traffic.ts';
+import { addressesOn, flows, type Addresses, type Flow } from './traffic.ts';
 
 export const ALLOWED_PORT = 80;
 export const OTHER_PORT = 81;
@@ -73,4 +73,28 @@ function split(all: readonly Flow[], isOpen: (f: Flow) => boolean): FlowSet {
 /** Merges flow sets, so several containers are checked in one parallel round. */
 export function mergeFlows(...sets: readonly FlowSet[]): FlowSet {
   return { open: sets.flatMap((s) => s.open), closed: sets.flatMap((s) => s.closed) };
+}
+
+/** A running test container with the profile it was started with. */
+export type PlacedContainer = TestContainer & { readonly profile: Profile };
+
+/**
+ * Every flow the managed containers must allow or refuse with the unmanaged `peer` on `network`,
+ * merged so one parallel round checks them all.
+ */
+export async function flowsWithPeer(
+  containers: readonly PlacedContainer[],
+  peer: TestContainer,
+  network: string,
+): Promise<FlowSet> {
+  const peerAddr = await addressesOn(peer.name, network);
+  const sets = await Promise.all(
+    containers.map(async (c) => {
+      const addr = await addressesOn(c.name, network);
+      return c.profile === 'web'
+        ? webFlows(c.name, addr, peer.name, peerAddr)
+        : denyFlows(c.name, addr, peer.name, peerAddr);
+    }),
+  );
+  return mergeFlows(...sets);
 }
