@@ -44,7 +44,9 @@ export function isErrorCode(value: string): value is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** The one error class of whalewall. The message states the broken rule; `cause` keeps the origin. */
+/**
+ * The one error class of whalewall. The message states the broken rule; `cause` keeps the origin.
+ */
 export class WhalewallError extends Error {
   readonly code: ErrorCode;
 

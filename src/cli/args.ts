@@ -9,7 +9,10 @@ import { parseDuration } from './duration.ts';
 export const COMMANDS = ['run', 'clear', 'status', 'history', 'lint', 'version', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-/** Go's flag package takes `-debug` and `--debug` alike; node's parseArgs reads `-debug` as `-d ebug`. */
+/**
+ * Go's flag package takes `-debug` and `--debug` alike; node's parseArgs would read `-debug` as
+ * `-d ebug`, so these names are rewritten to their double-dash form first.
+ */
 const GO_LONG_FLAGS = new Set([
   'debug',
   'clear',
@@ -39,7 +42,9 @@ export interface CommandLine {
   readonly rest: readonly string[];
 }
 
-/** Splits the subcommand from its arguments; flat legacy flags map to `run`, `clear` or `version`. */
+/**
+ * Splits the subcommand from its arguments; flat legacy flags map to `run`, `clear` or `version`.
+ */
 export function selectCommand(argv: readonly string[]): CommandLine {
   const args = normaliseGoFlags(argv);
   const first = args[0];

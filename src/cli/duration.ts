@@ -1,4 +1,7 @@
-/** Durations written like Go's `time.ParseDuration` (`10s`, `500ms`, `1m30s`), as the original's `-t`. */
+/**
+ * Durations written like Go's `time.ParseDuration` (`10s`, `500ms`, `1m30s`), as the original's
+ * `-t` flag takes them.
+ */
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,

@@ -16,7 +16,8 @@ export function renderHistoryLines(records: readonly HistoryRecord[]): string {
   if (records.length === 0) return 'no history for that container\n';
   const lines = records.map((r) => {
     const status = r.status === undefined ? '' : ` ${r.status}`;
-    return `${r.at}  ${r.kind}${status}  ${r.containerName} (${r.containerId.slice(0, 12)})  ${r.ruleCount} rules`;
+    const who = `${r.containerName} (${r.containerId.slice(0, 12)})`;
+    return `${r.at}  ${r.kind}${status}  ${who}  ${r.ruleCount} rules`;
   });
   return `${lines.join('\n')}\n`;
 }
@@ -24,7 +25,9 @@ export function renderHistoryLines(records: readonly HistoryRecord[]): string {
 /** The chain and addresses a history entry applied, in nft syntax. */
 export function renderAppliedAt(record: HistoryRecord): string {
   const applied = JSON.parse(record.applied === '' ? '{}' : record.applied) as AppliedJson;
-  const head = `${record.containerName} (${record.containerId.slice(0, 12)}) at ${record.at}: ${record.kind}${record.status === undefined ? '' : `, ${record.status}`}`;
+  const status = record.status === undefined ? '' : `, ${record.status}`;
+  const who = `${record.containerName} (${record.containerId.slice(0, 12)})`;
+  const head = `${who} at ${record.at}: ${record.kind}${status}`;
   const reasons = record.reasons.map((r) => `  reason: ${describeReason(r)}`);
   if (record.kind === 'removed')
     return `${[head, '  (no rules: whalewall had released it)'].join('\n')}\n`;

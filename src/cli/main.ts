@@ -40,12 +40,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+function describeUnexpected(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
 const io = processIo();
 try {
   process.exitCode = await dispatch(process.argv.slice(2), io);
 } catch (err) {
-  io.stderr(
-    `whalewall: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
+  io.stderr(`whalewall: unexpected failure: ${describeUnexpected(err)}\n`);
   process.exitCode = EXIT.failure;
 }
