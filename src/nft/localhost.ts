@@ -96,38 +96,33 @@ export function renderLocalhostAdds(rules: readonly RuleSpec[]): unknown[] {
   return rules.map((r) => elementCmd('add', r));
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** One element of a localhost set as read-back found it: protocol name or number, port, comment. */
+export interface LocalhostItem {
+  readonly proto: string | undefined;
+  readonly port: number;
+  readonly comment: string;
+}
 
-function ruleOf(family: IpFamily, item: unknown): RuleSpec[] {
-  const elem = isObj(item) && isObj(item.elem) ? item.elem : undefined;
-  const val = elem === undefined ? item : elem.val;
-  const comment = typeof elem?.comment === 'string' ? elem.comment : '';
-  const parts = isObj(val) && Array.isArray(val.concat) ? (val.concat as unknown[]) : [];
-  const [value, port] = parts;
-  const proto = PROTO_BY_VALUE[String(value)];
-  if (proto === undefined || typeof port !== 'number') return [];
+function ruleOf(family: IpFamily, item: LocalhostItem): RuleSpec[] {
+  const proto = PROTO_BY_VALUE[String(item.proto)];
+  if (proto === undefined || !Number.isInteger(item.port)) return [];
   const loopback = LOOPBACK[family];
   const rule: RuleSpec = {
-    comment,
+    comment: item.comment,
     family,
     saddr: [{ from: loopback, to: loopback }],
     proto,
-    dport: [{ from: port, to: port }],
+    dport: [{ from: item.port, to: item.port }],
     state: 'new',
     verdict: { kind: 'drop' },
   };
   return [rule];
 }
 
-/** The localhost drops held by the sets of a `list table` JSON listing's items. */
-export function readLocalhostDrops(items: readonly unknown[]): RuleSpec[] {
-  const drops: RuleSpec[] = [];
-  for (const item of items) {
-    const set = isObj(item) && isObj(item.set) ? item.set : undefined;
-    const family = FAMILIES.find((f) => set?.name === localhostSetName(f));
-    if (set === undefined || family === undefined || !Array.isArray(set.elem)) continue;
-    drops.push(...set.elem.flatMap((e: unknown) => ruleOf(family, e)));
-  }
+/** The localhost drops held by the elements of the two sets, sorted as the planner sorts them. */
+export function readLocalhostDrops(
+  sets: readonly { family: IpFamily; items: readonly LocalhostItem[] }[],
+): RuleSpec[] {
+  const drops = sets.flatMap((set) => set.items.flatMap((item) => ruleOf(set.family, item)));
   return drops.sort(compareLocalhostDrops);
 }
