@@ -40,6 +40,13 @@ export function translateNftError(err: unknown, doing: string): WhalewallError {
 }
 
 const TABLE_REF = { table: { ...TABLE } };
+const LIST_TABLE = `list table ${TABLE.family} ${TABLE.name}`;
+
+function hasTable(nft: NftContext): boolean {
+  const listing = nft.runJson([{ list: { tables: { family: TABLE.family } } }]);
+  const items = (listing as { nftables?: { table?: { name?: string } }[] } | undefined)?.nftables;
+  return (items ?? []).some((i) => i.table?.name === TABLE.name);
+}
 
 export class NftFirewall implements Firewall {
   readonly #nft: NftContext;
@@ -96,38 +103,42 @@ export class NftFirewall implements Firewall {
     });
   }
 
-  #tableExists(): boolean {
-    const listing = this.#runJson([{ list: { tables: { family: TABLE.family } } }], 'listing');
-    const items = (listing as { nftables?: { table?: { name?: string } }[] } | undefined)?.nftables;
-    return (items ?? []).some((i) => i.table?.name === TABLE.name);
+  /**
+   * Runs a listing on a libnftables context of its own and frees it afterwards. A listing leaves
+   * the context holding every object it fetched until its next refresh: after one `list tables`
+   * on the daemon's long-lived context, 63 MiB stayed resident at 1000 containers, and a full
+   * `list table` keeps about 100 MiB. Freed and trimmed, that memory goes back to the system.
+   */
+  #withReader<T>(work: (reader: NftContext) => T, doing: string): T {
+    const reader = new NftContext();
+    try {
+      return work(reader);
+    } catch (err) {
+      throw translateNftError(err, doing);
+    } finally {
+      reader.close();
+      releaseFreedMemory();
+    }
   }
 
-  /**
-   * Lists the table on a context of its own and frees it afterwards: libnftables keeps the full
-   * cache a listing fetched (every rule, decoded) until its next refresh, about 100 MiB at 1000
-   * containers, and the daemon's own context never needs it.
-   */
+  /** The table as whalewall's data, read from nft's text listing (see read-back.ts). */
   readApplied(): Promise<DesiredRuleset> {
-    return this.#serial(() => {
-      if (!this.#tableExists()) return EMPTY_RULESET;
-      const reader = new NftContext();
-      try {
-        return parseTable(reader.runJson([{ list: TABLE_REF }]));
-      } catch (err) {
-        throw translateNftError(err, 'reading the whalewall table');
-      } finally {
-        reader.close();
-        releaseFreedMemory();
-      }
-    });
+    return this.#serial(() =>
+      this.#withReader(
+        (reader) => (hasTable(reader) ? parseTable(reader.runText(LIST_TABLE)) : EMPTY_RULESET),
+        'reading the whalewall table',
+      ),
+    );
   }
 
   /** nft's own text of the table, counters left out: for golden tests and `status`. */
   listText(): Promise<string> {
-    return this.#serial(() => {
-      if (!this.#tableExists()) return '';
-      return this.#nft.runText(`list table ${TABLE.family} ${TABLE.name}`);
-    });
+    return this.#serial(() =>
+      this.#withReader(
+        (reader) => (hasTable(reader) ? reader.runText(LIST_TABLE) : ''),
+        'listing the whalewall table',
+      ),
+    );
   }
 
   clear(): Promise<void> {
