@@ -69,7 +69,11 @@ export class Converger {
     const started = performance.now();
     let pass = this.#plan(infos);
     const change = diffRulesets(pass.desired, this.#applied);
-    if (!isEmptyChangeSet(change)) {
+    if (isEmptyChangeSet(change)) {
+      // Equal, so keep the planned objects: the next diff then finds reused chains by identity
+      // instead of comparing every rule read back, and the read-back data can be freed.
+      this.#applied = pass.desired;
+    } else {
       pass = await this.#applyOrQuarantine(infos, pass, change);
     }
     this.#record(pass, performance.now() - started);
