@@ -108,13 +108,13 @@ export function reconcileTable(p: InProcess): string {
       ms(r.startReconcileMs ?? NaN),
       ms(r.readBackMs ?? NaN),
       ms(r.periodicReconcileMs ?? NaN),
+      ms(r.periodicReadBackMs ?? NaN),
+      String(r.rssAfterStartMiB),
       String(r.rssMiB),
     ],
   ];
-  return renderTable(
-    ['containers', 'start reconcile ms', 'of which read-back', 'periodic ms', 'RSS MiB'],
-    rows,
-  );
+  const head = ['containers', 'start ms', 'its read-back', 'periodic ms', 'its read-back'];
+  return renderTable([...head, 'RSS after start MiB', 'after periodic'], rows);
 }
 
 export function plots(

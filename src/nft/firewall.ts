@@ -42,10 +42,19 @@ export function translateNftError(err: unknown, doing: string): WhalewallError {
 const TABLE_REF = { table: { ...TABLE } };
 const LIST_TABLE = `list table ${TABLE.family} ${TABLE.name}`;
 
-function hasTable(nft: NftContext): boolean {
-  const listing = nft.runJson([{ list: { tables: { family: TABLE.family } } }]);
-  const items = (listing as { nftables?: { table?: { name?: string } }[] } | undefined)?.nftables;
-  return (items ?? []).some((i) => i.table?.name === TABLE.name);
+/**
+ * nft's text of the table, or undefined when there is no table. Asking for the table and taking
+ * ENOENT as "absent" is what makes this cheap: libnftables 1.0.6 answers `list tables` from a
+ * full cache (every rule of every table), 0.3 s at 1000 containers.
+ */
+function listTable(nft: NftContext): string | undefined {
+  try {
+    return nft.runText(LIST_TABLE);
+  } catch (err) {
+    if (err instanceof NftRunError && /No such file or directory/u.test(err.detail))
+      return undefined;
+    throw err;
+  }
 }
 
 export class NftFirewall implements Firewall {
@@ -106,8 +115,8 @@ export class NftFirewall implements Firewall {
   /**
    * Runs a listing on a libnftables context of its own and frees it afterwards. A listing leaves
    * the context holding every object it fetched until its next refresh: after one `list tables`
-   * on the daemon's long-lived context, 63 MiB stayed resident at 1000 containers, and a full
-   * `list table` keeps about 100 MiB. Freed and trimmed, that memory goes back to the system.
+   * on the daemon's long-lived context, 63 MiB stayed resident at 1000 containers. Freed and
+   * trimmed, that memory goes back to the system.
    */
   #withReader<T>(work: (reader: NftContext) => T, doing: string): T {
     const reader = new NftContext();
@@ -124,20 +133,17 @@ export class NftFirewall implements Firewall {
   /** The table as whalewall's data, read from nft's text listing (see read-back.ts). */
   readApplied(): Promise<DesiredRuleset> {
     return this.#serial(() =>
-      this.#withReader(
-        (reader) => (hasTable(reader) ? parseTable(reader.runText(LIST_TABLE)) : EMPTY_RULESET),
-        'reading the whalewall table',
-      ),
+      this.#withReader((reader) => {
+        const listing = listTable(reader);
+        return listing === undefined ? EMPTY_RULESET : parseTable(listing);
+      }, 'reading the whalewall table'),
     );
   }
 
   /** nft's own text of the table, counters left out: for golden tests and `status`. */
   listText(): Promise<string> {
     return this.#serial(() =>
-      this.#withReader(
-        (reader) => (hasTable(reader) ? reader.runText(LIST_TABLE) : ''),
-        'listing the whalewall table',
-      ),
+      this.#withReader((reader) => listTable(reader) ?? '', 'listing the whalewall table'),
     );
   }
 
