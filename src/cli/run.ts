@@ -108,10 +108,9 @@ export async function runRun(rest: readonly string[], io: CliIo): Promise<number
   }
   const files = prepareFiles(opts, io.cwd);
   const stage = confine(opts, files, io);
-  const sink = createLogger({
-    level: opts.logLevel,
-    destination: files.logFile ?? opts.logDestination,
-  });
+  const destination = files.logFile ?? opts.logDestination;
+  const pretty = io.isTty && destination === 'stdout';
+  const sink = createLogger({ level: opts.logLevel, destination, pretty });
   const logger = sink.logger;
   logger.info({ version: packageVersion(), 'data.dir': files.dataDir }, 'started');
   if (stage === undefined)

@@ -3,6 +3,7 @@
  * down; nothing logs through a global. Field names follow docs/logging.md.
  */
 import pino, { type Logger } from 'pino';
+import { prettyStream } from './pretty-log.ts';
 
 export type { Logger } from 'pino';
 
@@ -12,6 +13,8 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** `stdout`, `stderr` or a file path (appended to; reopened on SIGHUP by the daemon). */
   readonly destination: string;
+  /** Readable lines instead of JSON; only for `stdout` on a terminal. */
+  readonly pretty?: boolean;
 }
 
 export interface LogSink {
@@ -28,7 +31,10 @@ function destinationFor(target: string): pino.DestinationStream & { reopen?: () 
 }
 
 export function createLogger(options: LoggerOptions): LogSink {
-  const stream = destinationFor(options.destination);
+  const stream =
+    options.pretty === true && options.destination === 'stdout'
+      ? prettyStream((text) => process.stdout.write(text))
+      : destinationFor(options.destination);
   const logger = pino(
     {
       level: options.level,
@@ -40,7 +46,9 @@ export function createLogger(options: LoggerOptions): LogSink {
   );
   return {
     logger,
-    reopen: () => stream.reopen?.(),
+    reopen: () => {
+      if ('reopen' in stream && typeof stream.reopen === 'function') stream.reopen();
+    },
     flush: () => {
       logger.flush();
     },
