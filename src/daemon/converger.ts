@@ -47,6 +47,8 @@ interface Failure {
 export class Converger {
   readonly #deps: ConvergerDeps;
   readonly #records = new Map<string, ContainerRecord>();
+  /** The draft each record was last compared with; the same draft again needs no comparing. */
+  readonly #drafts = new Map<string, object>();
   readonly #failures = new Map<string, Failure>();
   #applied: DesiredRuleset = EMPTY_RULESET;
   #kernelStale = true;
@@ -139,17 +141,23 @@ export class Converger {
     const seen = new Set<string>();
     for (const draft of recordsOf(pass)) {
       seen.add(draft.id);
+      if (this.#drafts.get(draft.id) === draft) continue;
       const before = this.#records.get(draft.id);
-      if (!hasRecordChanged(before, draft)) continue;
-      const record: ContainerRecord = { ...draft, updatedAt: at };
-      this.#deps.state.saveContainer(record, ms);
-      this.#records.set(record.id, record);
-      this.#logOutcome(before, record, ms);
+      if (hasRecordChanged(before, draft)) {
+        const record: ContainerRecord = { ...draft, updatedAt: at };
+        this.#deps.state.saveContainer(record, ms);
+        this.#records.set(record.id, record);
+        this.#logOutcome(before, record, ms);
+      }
+      this.#drafts.set(draft.id, draft);
     }
+    // Every container seen now has a record, so equal counts mean none was released.
+    if (seen.size === this.#records.size) return;
     for (const [id, record] of this.#records) {
       if (seen.has(id)) continue;
       this.#deps.state.removeContainer(id, at);
       this.#records.delete(id);
+      this.#drafts.delete(id);
       this.#deps.logger.info(containerFields(id, record.name), 'container released');
     }
   }

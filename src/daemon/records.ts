@@ -6,18 +6,46 @@ import type { ContainerInfo } from '../docker/types.ts';
 import { isSameData } from '../policy/diff.ts';
 import { containerChainName } from '../policy/names.ts';
 import { ReuseMemo } from '../policy/reuse.ts';
-import type { DesiredRuleset, MapElement, PolicyProblem } from '../policy/ruleset.ts';
+import { rulesetSteps } from '../policy/assemble.ts';
+import type { ChainSpec, DesiredRuleset, MapElement, PolicyProblem } from '../policy/ruleset.ts';
 import type { ContainerRecord, StoredReason } from '../state/types.ts';
 import type { Classified } from './classify.ts';
 
-function elementsByChain(desired: DesiredRuleset): Map<string, MapElement[]> {
+interface ChainRecordParts {
+  readonly chain: ChainSpec;
+  readonly elements: readonly MapElement[];
+}
+
+/**
+ * Each chain of a ruleset with its map elements, by name. A ruleset the planner patched from one
+ * whose index is known gets that index with only the patched chains replaced.
+ */
+const chainIndexes = new WeakMap<DesiredRuleset, Map<string, ChainRecordParts>>();
+
+function indexChains(desired: DesiredRuleset): Map<string, ChainRecordParts> {
+  const known = chainIndexes.get(desired);
+  if (known !== undefined) return known;
+  const step = rulesetSteps.get(desired);
+  const from = step && chainIndexes.get(step.from);
+  const index = from === undefined || step === undefined ? fullIndex(desired) : new Map(from);
+  for (const s of from === undefined ? [] : (step?.chains ?? [])) {
+    if (s.after === undefined) index.delete(s.name);
+    else index.set(s.name, { chain: s.after, elements: s.elements });
+  }
+  chainIndexes.set(desired, index);
+  return index;
+}
+
+function fullIndex(desired: DesiredRuleset): Map<string, ChainRecordParts> {
   const byChain = new Map<string, MapElement[]>();
   for (const element of desired.elements) {
     const list = byChain.get(element.chain) ?? [];
     list.push(element);
     byChain.set(element.chain, list);
   }
-  return byChain;
+  return new Map(
+    desired.chains.map((chain) => [chain.name, { chain, elements: byChain.get(chain.name) ?? [] }]),
+  );
 }
 
 function problemsByContainer(problems: readonly PolicyProblem[]): Map<string, StoredReason[]> {
@@ -43,20 +71,23 @@ export interface PassResult {
 const appliedTexts = new ReuseMemo<object>();
 
 function appliedText(applied: {
-  chain: DesiredRuleset['chains'][number] | undefined;
-  elements: MapElement[];
+  chain: ChainSpec | undefined;
+  elements: readonly MapElement[];
 }): string {
   if (applied.chain === undefined) return JSON.stringify(applied);
   const inputs = applied.elements.flatMap((e) => [e.family, e.addr, e.chain]);
   return appliedTexts.get(applied.chain, inputs, () => JSON.stringify(applied));
 }
 
+type RecordDraft = Omit<ContainerRecord, 'updatedAt'>;
+
 function recordOf(
   info: ContainerInfo,
   status: ContainerRecord['status'],
   reasons: readonly StoredReason[],
-  applied: { chain: DesiredRuleset['chains'][number] | undefined; elements: MapElement[] },
-): Omit<ContainerRecord, 'updatedAt'> {
+  parts: ChainRecordParts | undefined,
+): RecordDraft {
+  const applied = { chain: parts?.chain, elements: parts?.elements ?? [] };
   return {
     id: info.id,
     name: info.name,
@@ -68,35 +99,45 @@ function recordOf(
   };
 }
 
+/**
+ * Drafts by ContainerInfo, kept while status, reasons, chain and elements are the same objects
+ * (reasons as text): a pass hands the converger the very draft of the last pass for every
+ * container whose plan and facts did not change, which it then need not compare.
+ */
+const drafts = new ReuseMemo<ContainerInfo>();
+
+function draftOf(
+  info: ContainerInfo,
+  status: ContainerRecord['status'],
+  reasons: readonly StoredReason[],
+  parts: ChainRecordParts | undefined,
+): RecordDraft {
+  const reasonsText = reasons.length === 0 ? '' : JSON.stringify(reasons);
+  const inputs = [status, reasonsText, parts?.chain, parts?.elements];
+  return drafts.get(info, inputs, () => recordOf(info, status, reasons, parts));
+}
+
 /** One record per managed or unfilterable container, without its timestamp. */
-export function recordsOf(pass: PassResult): Omit<ContainerRecord, 'updatedAt'>[] {
-  const chains = new Map(pass.desired.chains.map((c) => [c.name, c]));
-  const elements = elementsByChain(pass.desired);
+export function recordsOf(pass: PassResult): RecordDraft[] {
+  const chains = indexChains(pass.desired);
   const problems = problemsByContainer(pass.problems);
-  const records: Omit<ContainerRecord, 'updatedAt'>[] = [];
+  const records: RecordDraft[] = [];
   for (const entry of pass.classified) {
     if (entry.kind === 'unmanaged') continue;
     if (entry.kind === 'unfilterable') {
-      records.push(
-        recordOf(entry.info, 'unfilterable', entry.reasons, { chain: undefined, elements: [] }),
-      );
+      records.push(draftOf(entry.info, 'unfilterable', entry.reasons, undefined));
       continue;
     }
     const info = entry.container.info;
-    const name = containerChainName(info);
     const reasons = [...entry.reasons, ...(problems.get(info.id) ?? [])];
     const status = entry.container.quarantined || reasons.length > 0 ? 'quarantined' : 'enforced';
-    const applied = { chain: chains.get(name), elements: elements.get(name) ?? [] };
-    records.push(recordOf(info, status, reasons, applied));
+    records.push(draftOf(info, status, reasons, chains.get(containerChainName(info))));
   }
   return records;
 }
 
 /** True when two records differ in anything but their timestamp. */
-export function hasRecordChanged(
-  before: ContainerRecord | undefined,
-  after: Omit<ContainerRecord, 'updatedAt'>,
-): boolean {
+export function hasRecordChanged(before: ContainerRecord | undefined, after: RecordDraft): boolean {
   if (before === undefined) return true;
   // Field by field: `applied` is already text, and most records of a pass are unchanged.
   return (

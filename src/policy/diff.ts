@@ -6,6 +6,7 @@
  * and the result exact. A map element whose address now belongs to another chain is deleted and
  * added again, so a reused address is never judged by a dead container's chain.
  */
+import { rulesetSteps, type RulesetStep } from './assemble.ts';
 import type { ChainSpec, ChangeSet, DesiredRuleset, MapElement, RuleSpec } from './ruleset.ts';
 
 /** JSON with object keys sorted, so equal data gives equal text whatever its key order. */
@@ -83,13 +84,41 @@ function missingFrom(x: readonly RuleSpec[], y: readonly RuleSpec[]): RuleSpec[]
 }
 
 function diffLocalhost(desired: readonly RuleSpec[], applied: readonly RuleSpec[]) {
+  if (desired === applied) return {};
   if (isSameRules(desired, applied)) return {};
   const localhostDelete = missingFrom(applied, desired);
   const localhostAdd = missingFrom(desired, applied);
   return { localhost: desired, localhostDelete, localhostAdd };
 }
 
+/** The same changes as a full diff, from the chains and elements the planner patched. */
+function diffStep(step: RulesetStep, desired: DesiredRuleset): ChangeSet {
+  const addChains: ChainSpec[] = [];
+  const replaceChains: ChainSpec[] = [];
+  const deleteChains: string[] = [];
+  for (const { name, before, after } of step.chains) {
+    if (before === undefined && after !== undefined) addChains.push(after);
+    if (before !== undefined && after === undefined) deleteChains.push(name);
+    if (before !== undefined && after !== undefined && !isSameRules(before.rules, after.rules))
+      replaceChains.push(after);
+  }
+  return {
+    addChains,
+    replaceChains,
+    deleteChains,
+    ...diffLocalhost(desired.localhost, step.from.localhost),
+    deleteElements: step.deleteElements,
+    addElements: step.addElements,
+  };
+}
+
+/**
+ * When the planner patched `desired` from `applied` (the usual pass: applied is the last plan),
+ * only the chains and elements it touched are compared; otherwise everything is.
+ */
 export function diffRulesets(desired: DesiredRuleset, applied: DesiredRuleset): ChangeSet {
+  const step = rulesetSteps.get(desired);
+  if (step?.from === applied) return diffStep(step, desired);
   const localhost = diffLocalhost(desired.localhost, applied.localhost);
   return {
     ...diffChains(desired.chains, applied.chains),

@@ -14,6 +14,7 @@ const COMMENT_MAX_BYTES = 127;
 
 /** Cuts `text` to at most `max` UTF-8 bytes without splitting a character. */
 export function cutToBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
   let out = '';
   let used = 0;
   for (const ch of text) {

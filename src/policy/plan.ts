@@ -18,33 +18,21 @@
  */
 import type { ContainerInfo } from '../docker/types.ts';
 import { DENY_ALL } from '../labels/model.ts';
-import { containerChainName, dropLogPrefix, ruleComment } from './names.ts';
-import { compareLocalhostDrops, planLocalhostDrops, planMappedPorts } from './plan-mapped-ports.ts';
+import { assembleRuleset, type ContainerPlan } from './assemble.ts';
+import { containerChainName } from './names.ts';
+import { planLocalhostDrops, planMappedPorts } from './plan-mapped-ports.ts';
 import { emptyPlan, planOutputRule, type PlanEnv, type RulePlan } from './plan-output.ts';
 import { candidatesNamed, indexCandidates } from './resolve.ts';
 import { ReuseMemo } from './reuse.ts';
-import type {
-  ChainSpec,
-  DesiredRuleset,
-  ManagedContainer,
-  MapElement,
-  PolicyProblem,
-  RuleSpec,
-} from './ruleset.ts';
+import type { DesiredRuleset, ManagedContainer, PolicyProblem } from './ruleset.ts';
+
+export { compareElements } from './assemble.ts';
 
 export interface PlanOptions {
   /** Running containers without whalewall; `container:` references may name them. */
   readonly unmanaged?: readonly ContainerInfo[];
   /** Chains loaded from the operator's chains file; `verdict.chain` must name one of them. */
   readonly operatorChains?: readonly string[];
-}
-
-interface ContainerPlan {
-  readonly m: ManagedContainer;
-  readonly chain: string;
-  readonly rules: RulePlan;
-  readonly localhost: readonly RuleSpec[];
-  readonly denyAll: boolean;
 }
 
 function hasAddress(info: ContainerInfo): boolean {
@@ -66,7 +54,6 @@ function planRules(m: ManagedContainer, env: PlanEnv): RulePlan {
 }
 
 const containerPlans = new ReuseMemo<ContainerInfo>();
-const assembledChains = new ReuseMemo<ContainerPlan>();
 
 /**
  * Everything a container's plan depends on besides its ContainerInfo: its rules, quarantine,
@@ -104,50 +91,6 @@ function planContainer(m: ManagedContainer, env: PlanEnv): ContainerPlan {
   return { m, chain, rules: closed, localhost: planLocalhostDrops(denied), denyAll: true };
 }
 
-function finalDrop(m: ManagedContainer): RuleSpec {
-  return {
-    comment: ruleComment(m.info, 'drop'),
-    logPrefix: dropLogPrefix(m.info),
-    verdict: { kind: 'drop' },
-  };
-}
-
-function assembleChains(plans: readonly ContainerPlan[]): ChainSpec[] {
-  const received = new Map<string, RuleSpec[]>(plans.map((p) => [p.chain, []]));
-  const byChain = [...plans].sort((x, y) => x.chain.localeCompare(y.chain));
-  const closed = new Set(plans.filter((p) => p.denyAll).map((p) => p.chain));
-  for (const p of byChain) {
-    for (const [peer, rules] of p.rules.peers) {
-      if (!closed.has(peer)) received.get(peer)?.push(...rules);
-    }
-  }
-  return byChain.map((p) => {
-    const got = received.get(p.chain) ?? [];
-    return assembledChains.get(p, got, () => ({
-      name: p.chain,
-      rules: [...p.rules.own, ...got, finalDrop(p.m)],
-    }));
-  });
-}
-
-function assembleElements(plans: readonly ContainerPlan[]): MapElement[] {
-  const byKey = new Map<string, MapElement>();
-  for (const p of plans) {
-    for (const n of p.m.info.networks) {
-      const found: MapElement[] = [];
-      if (n.ipv4 !== undefined) found.push({ family: 'ip', addr: n.ipv4, chain: p.chain });
-      if (n.ipv6 !== undefined) found.push({ family: 'ip6', addr: n.ipv6, chain: p.chain });
-      for (const e of found)
-        if (!byKey.has(`${e.family} ${e.addr}`)) byKey.set(`${e.family} ${e.addr}`, e);
-    }
-  }
-  return [...byKey.values()].sort(compareElements);
-}
-
-export function compareElements(x: MapElement, y: MapElement): number {
-  return x.family.localeCompare(y.family) || x.addr.localeCompare(y.addr);
-}
-
 function hostNetworkProblem(m: ManagedContainer): PolicyProblem {
   const message = 'the container uses the host network, which whalewall cannot filter';
   return { code: 'WARN_HOST_NETWORK', containerId: m.info.id, path: '', message };
@@ -167,8 +110,6 @@ export function planRuleset(
   const operatorKey = [...env.operatorChains].sort().join('\n');
   const plans = sorted.filter((m) => hasAddress(m.info)).map((m) => reusePlan(m, env, operatorKey));
 
-  const chains = assembleChains(plans);
-  const localhost = plans.flatMap((p) => p.localhost).sort(compareLocalhostDrops);
   problems.push(...plans.flatMap((p) => p.rules.problems));
-  return { desired: { chains, localhost, elements: assembleElements(plans) }, problems };
+  return { desired: assembleRuleset(plans), problems };
 }
