@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { editDistance, suggestKey } from './did-you-mean.ts';
+import { OUTPUT_KEYS } from './output-rule.ts';
 
-const OUTPUT = [
-  'log_prefix',
-  'network',
-  'ips',
-  'container',
-  'proto',
-  'src_ports',
-  'dst_ports',
-  'verdict',
-];
+const OUTPUT = OUTPUT_KEYS;
 
 describe('suggestKey', () => {
   it('maps the keys of whalewall 0.2 to their successors', () => {
