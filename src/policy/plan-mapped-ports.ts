@@ -44,6 +44,41 @@ function portList(port: number): PortRange[] {
   return [{ from: port, to: port }];
 }
 
+type AddrList = NonNullable<RuleSpec['saddr']>;
+
+/**
+ * A flow into the container's published port from `peers` (any source when undefined), with the
+ * replies going back to them; named after the label part (`mapped_ports.localhost`, ...).
+ */
+function inboundFlow(
+  m: ManagedContainer,
+  p: PublishedPort,
+  route: { family: IpFamily; self: string; peers: AddrList | undefined },
+  part: 'localhost' | 'external',
+): Flow {
+  const { family, self, peers } = route;
+  const logPrefix = m.rules[part].logPrefix;
+  return {
+    direction: 'inbound',
+    forward: {
+      family,
+      ...(peers === undefined ? {} : { saddr: peers }),
+      daddr: one(self),
+      proto: p.proto,
+      dport: portList(p.port),
+    },
+    reply: {
+      family,
+      saddr: one(self),
+      ...(peers === undefined ? {} : { daddr: peers }),
+      proto: p.proto,
+      sport: portList(p.port),
+    },
+    comment: ruleComment(m.info, `mapped_ports.${part}`),
+    ...(logPrefix ? { logPrefix: userLogPrefix(m.info, logPrefix) } : {}),
+  };
+}
+
 function localhostFlow(
   m: ManagedContainer,
   p: PublishedPort,
@@ -54,25 +89,7 @@ function localhostFlow(
   const gateway = gatewayOf(a, family);
   if (self === undefined || gateway === undefined) return [];
   const { localhost } = m.rules;
-  const flow: Flow = {
-    direction: 'inbound',
-    forward: {
-      family,
-      saddr: one(gateway),
-      daddr: one(self),
-      proto: p.proto,
-      dport: portList(p.port),
-    },
-    reply: {
-      family,
-      saddr: one(self),
-      daddr: one(gateway),
-      proto: p.proto,
-      sport: portList(p.port),
-    },
-    comment: ruleComment(m.info, 'mapped_ports.localhost'),
-    ...(localhost.logPrefix ? { logPrefix: userLogPrefix(m.info, localhost.logPrefix) } : {}),
-  };
+  const flow = inboundFlow(m, p, { family, self, peers: one(gateway) }, 'localhost');
   const expanded = localhost.allow ? expandAllow(flow, localhost.verdict) : expandDrop(flow);
   return [...expanded.forward, ...expanded.reply];
 }
@@ -87,25 +104,7 @@ function externalFlow(
   const { external } = m.rules;
   const ips = external.ips === undefined ? undefined : external.ips[family === 'ip' ? 'v4' : 'v6'];
   if (!external.allow || self === undefined || ips?.length === 0) return [];
-  const flow: Flow = {
-    direction: 'inbound',
-    forward: {
-      family,
-      ...(ips === undefined ? {} : { saddr: ips }),
-      daddr: one(self),
-      proto: p.proto,
-      dport: portList(p.port),
-    },
-    reply: {
-      family,
-      saddr: one(self),
-      ...(ips === undefined ? {} : { daddr: ips }),
-      proto: p.proto,
-      sport: portList(p.port),
-    },
-    comment: ruleComment(m.info, 'mapped_ports.external'),
-    ...(external.logPrefix ? { logPrefix: userLogPrefix(m.info, external.logPrefix) } : {}),
-  };
+  const flow = inboundFlow(m, p, { family, self, peers: ips }, 'external');
   const expanded = expandAllow(flow, external.verdict);
   return [...expanded.forward, ...expanded.reply];
 }
