@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/docker.ts';
 import { newDataDir, removeDataDir, startDaemon, type DaemonHandle } from '../helpers/daemon.ts';
-import { nft } from '../helpers/kernel.ts';
+import { clearWhalewall } from '../helpers/cli.ts';
 
 interface Report {
   readonly pid: number;
@@ -50,7 +50,7 @@ describe('the running daemon, unprivileged and sandboxed', () => {
 
   after(async () => {
     await daemon.stop();
-    nft(['delete', 'table', 'inet', 'whalewall']);
+    await clearWhalewall(daemon.dataDir);
     removeDataDir(daemon.dataDir);
   });
 

@@ -19,7 +19,8 @@ import {
   type DaemonHandle,
 } from '../helpers/daemon.ts';
 import { createInternet, type Internet } from '../helpers/internet.ts';
-import { containerChains, nft, whalewallTable } from '../helpers/kernel.ts';
+import { containerChains } from '../helpers/kernel.ts';
+import { clearWhalewall } from '../helpers/cli.ts';
 import { NetnsAgent } from '../helpers/netns.ts';
 import {
   INTERNET_ADDRESSES,
@@ -180,8 +181,10 @@ for (const [mode, how] of MODES) {
       await made.project?.remove();
       made.hostAgent?.close();
       made.internet?.close();
-      if (whalewallTable() !== undefined) nft(['delete', 'table', 'inet', 'whalewall']);
-      if (made.dataDir !== undefined) removeDataDir(made.dataDir);
+      if (made.dataDir !== undefined) {
+        await clearWhalewall(made.dataDir);
+        removeDataDir(made.dataDir);
+      }
       Object.assign(world, { daemon: undefined, project: undefined, hostAgent: undefined });
       Object.assign(world, { internet: undefined, dataDir: undefined });
     });

@@ -21,7 +21,8 @@ import {
   type DaemonHandle,
 } from '../helpers/daemon.ts';
 import { createInternet, type Internet } from '../helpers/internet.ts';
-import { nft, whalewallTable } from '../helpers/kernel.ts';
+import { whalewallTable } from '../helpers/kernel.ts';
+import { clearWhalewall } from '../helpers/cli.ts';
 
 const AUDITED = { v4: '10.180.1.81', v6: 'fd00:180:1::81' };
 const OTHER = { v4: '10.180.1.80', v6: 'fd00:180:1::80' };
@@ -103,7 +104,7 @@ describe('chain verdicts and ICMP rules', () => {
     await daemon.stop();
     await removeTestObjects();
     internet.close();
-    if (whalewallTable() !== undefined) nft(['delete', 'table', 'inet', 'whalewall']);
+    await clearWhalewall(daemon.dataDir);
     removeDataDir(daemon.dataDir);
   });
 
